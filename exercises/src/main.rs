@@ -1,0 +1,4 @@
+//! The workbook's programs: `cargo run -p exercises -- <program> [ADDR]`.
+fn main() -> std::process::ExitCode {
+    exercises::cli::main()
+}

@@ -1,0 +1,37 @@
+//! UDP receiver: the listening end of the seed's UDP programs.
+//!
+//! It binds a UDP socket and prints every datagram that arrives, one line each, as
+//! `<sender address>: <text>`, until a datagram says `bye`. UDP keeps message
+//! boundaries: one `send_to` on the sender is one `recv_from` here.
+
+use std::io::{self, Write};
+use std::net::UdpSocket;
+
+/// Room for the largest datagram UDP can carry: its length field is 16 bits (RFC 768).
+/// A smaller buffer silently cuts longer datagrams short.
+pub const BUFFER_LEN: usize = 65_535;
+
+// ANCHOR: bind
+/// Binds a UDP socket to `addr`, such as `127.0.0.1:5000`; port 0 asks the OS for any
+/// free port.
+pub fn bind(addr: &str) -> io::Result<UdpSocket> {
+    UdpSocket::bind(addr)
+}
+// ANCHOR_END: bind
+
+// ANCHOR: receive
+/// Receives datagrams on `socket` and writes one line per datagram to `out`: the
+/// sender's address, `": "`, then the text. Returns after the datagram `bye`.
+pub fn receive_until_bye(socket: &UdpSocket, out: &mut impl Write) -> io::Result<()> {
+    let mut buf = vec![0; BUFFER_LEN];
+    loop {
+        let (len, sender) = socket.recv_from(&mut buf)?;
+        let text = String::from_utf8_lossy(&buf[..len]);
+        writeln!(out, "{sender}: {text}")?;
+        out.flush()?;
+        if text == "bye" {
+            return Ok(());
+        }
+    }
+}
+// ANCHOR_END: receive
