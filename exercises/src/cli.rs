@@ -18,10 +18,26 @@ pub const TCP_DEFAULT: &str = "127.0.0.1:50007";
 
 /// Each program: its name, its default address, what it does.
 const PROGRAMS: &[(&str, &str, &str)] = &[
-    ("udp-receiver", UDP_DEFAULT, "print each datagram until `bye`"),
-    ("udp-sender", UDP_DEFAULT, "send each line of stdin as a datagram"),
-    ("tcp-server", TCP_DEFAULT, "answer the chat protocol, many clients at once"),
-    ("tcp-client", TCP_DEFAULT, "send each line of stdin, print each answer"),
+    (
+        "udp-receiver",
+        UDP_DEFAULT,
+        "print each datagram until `bye`",
+    ),
+    (
+        "udp-sender",
+        UDP_DEFAULT,
+        "send each line of stdin as a datagram",
+    ),
+    (
+        "tcp-server",
+        TCP_DEFAULT,
+        "answer the chat protocol, many clients at once",
+    ),
+    (
+        "tcp-client",
+        TCP_DEFAULT,
+        "send each line of stdin, print each answer",
+    ),
 ];
 
 /// Runs the program named by the first argument and returns the process's exit code.

@@ -1,1 +1,17 @@
+//! The workbook's grader.
+//!
+//! Every check lives once, in `tests/checks/`, and is compiled into the `grade` test of
+//! both `exercises` and `solutions`, which hand this crate their binary and their
+//! checks. A check drives the code under test in-process (through [`Session::call`])
+//! or as a whole program on loopback (through [`Session::start`] and
+//! [`Session::run_to_end`]), talks to it with reference peers written with plain
+//! std::net ([`peer`]), and words what went wrong for the learner.
 
+pub mod harness;
+pub mod peer;
+pub mod program;
+pub mod registry;
+pub mod session;
+
+pub use harness::{Check, Verdict, run};
+pub use session::{Failure, Session, WAIT};

@@ -1,0 +1,236 @@
+//! Checks of the chat client (`exercises/src/tcp_client.rs`).
+
+use std::net::TcpListener;
+
+use grader::peer::{Heard, ReferenceServer, TcpPeer, chat_answer};
+use grader::program::Finished;
+use grader::{Check, Failure, Session, WAIT};
+
+pub const CHECKS: &[Check] = &[
+    Check {
+        exercise: "tcp_client",
+        name: "connects_to_the_address_it_is_given",
+        run: connects_to_the_address_it_is_given,
+    },
+    Check {
+        exercise: "tcp_client",
+        name: "asks_and_prints_each_answer",
+        run: asks_and_prints_each_answer,
+    },
+    Check {
+        exercise: "tcp_client",
+        name: "reads_an_answer_split_across_writes",
+        run: reads_an_answer_split_across_writes,
+    },
+    Check {
+        exercise: "tcp_client",
+        name: "stops_after_bye",
+        run: stops_after_bye,
+    },
+    Check {
+        exercise: "tcp_client",
+        name: "stops_at_the_end_of_input",
+        run: stops_at_the_end_of_input,
+    },
+    Check {
+        exercise: "tcp_client",
+        name: "reports_when_nobody_listens",
+        run: reports_when_nobody_listens,
+    },
+    Check {
+        exercise: "tcp_client",
+        name: "reports_when_the_server_hangs_up",
+        run: reports_when_the_server_hangs_up,
+    },
+];
+
+fn connects_to_the_address_it_is_given(session: &Session) -> Result<(), Failure> {
+    let listener =
+        TcpListener::bind("127.0.0.1:0").map_err(|err| session.wrong("a listener", err))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|err| session.wrong("a listener", err))?;
+    session.note(format!("a reference listener waits at {addr}"));
+    let target = addr.to_string();
+    let stream = session.call("tcp_client::connect", WAIT, move || {
+        subject::tcp_client::connect(&target)
+    })?;
+    let stream = stream.map_err(|err| {
+        session.wrong(
+            format!("connect(\"{addr}\") to succeed"),
+            format!("it returned the error {err}"),
+        )
+    })?;
+    let peer = stream
+        .peer_addr()
+        .map_err(|err| session.wrong("a connected stream", err))?;
+    session.note(format!("connected to {peer}"));
+    if peer != addr {
+        return Err(session.wrong(
+            format!("a connection to {addr}"),
+            "connecting to a fixed address instead of the one given",
+        ));
+    }
+    Ok(())
+}
+
+/// The reference server's side of a normal chat: answers each line until `bye`, then
+/// closes. With `split`, each answer goes out in two writes.
+fn answer_questions(split: bool) -> impl FnOnce(TcpPeer) + Send + 'static {
+    move |mut server| {
+        while let Heard::Line(line) = server.hear() {
+            let question = line.trim_end_matches('\n').trim_end_matches('\r');
+            let answer = format!("{}\n", chat_answer(question));
+            if split {
+                server.send_in_two_parts(answer.as_bytes(), 2);
+            } else {
+                server.send(answer.as_bytes());
+            }
+            if question == "bye" {
+                break;
+            }
+        }
+    }
+}
+
+/// Runs the client with `input` against a reference server running `script`.
+fn chat_with(
+    session: &Session,
+    input: &str,
+    script: impl FnOnce(TcpPeer) + Send + 'static,
+) -> Result<Finished, Failure> {
+    let server = ReferenceServer::start(session, script)?;
+    let finished = session.run_to_end("tcp-client", &server.addr.to_string(), input);
+    server.finish();
+    finished
+}
+
+fn expect_stdout(session: &Session, finished: &Finished, want: &str) -> Result<(), Failure> {
+    let got = finished.stdout();
+    if got == want {
+        return if finished.output.status.success() {
+            Ok(())
+        } else {
+            Err(session.wrong(
+                "exit code 0",
+                "an error returned after the last answer: its stderr above says which",
+            ))
+        };
+    }
+    let mistake = if got.contains("\n\n") {
+        "an extra empty line: the answer read by `read_line` already ends in `\\n`; use `print!`, not `println!`"
+    } else if got.is_empty() {
+        "no answer printed: questions sent without their `\\n` (the server waits for the end of the line), \
+         or answers printed to stderr instead of stdout"
+    } else {
+        "answers missing, changed or in pieces: read exactly one whole line per question"
+    };
+    Err(session.wrong(format!("exactly {want:?} on stdout"), mistake))
+}
+
+fn asks_and_prints_each_answer(session: &Session) -> Result<(), Failure> {
+    let finished = chat_with(
+        session,
+        "how are u\nhow old are u\nwhat?\nbye\n",
+        answer_questions(false),
+    )?;
+    expect_stdout(session, &finished, "fine\nnicai\npardon?\nbye\n")
+}
+
+fn reads_an_answer_split_across_writes(session: &Session) -> Result<(), Failure> {
+    let finished = chat_with(session, "how old are u\nbye\n", answer_questions(true))?;
+    expect_stdout(session, &finished, "nicai\nbye\n").map_err(|_| {
+        session.wrong(
+            "\"nicai\\nbye\\n\" on stdout, though each answer came in two pieces",
+            "taking one `read` for one answer: TCP is a byte stream; read up to the `\\n` with `read_line`",
+        )
+    })
+}
+
+fn stops_after_bye(session: &Session) -> Result<(), Failure> {
+    // This server answers `bye` but keeps the connection open: the client must stop by itself.
+    let finished = chat_with(session, "bye\nhow are u\n", |mut server| {
+        while let Heard::Line(line) = server.hear() {
+            server.send(format!("{}\n", chat_answer(line.trim_end())).as_bytes());
+        }
+    })?;
+    expect_stdout(session, &finished, "bye\n")
+}
+
+fn stops_at_the_end_of_input(session: &Session) -> Result<(), Failure> {
+    // This server never closes first: the client must stop when its input ends.
+    let finished = chat_with(session, "how are u\n", |mut server| {
+        while let Heard::Line(line) = server.hear() {
+            server.send(format!("{}\n", chat_answer(line.trim_end())).as_bytes());
+        }
+    })?;
+    expect_stdout(session, &finished, "fine\n")
+}
+
+fn reports_when_nobody_listens(session: &Session) -> Result<(), Failure> {
+    let addr = {
+        let listener =
+            TcpListener::bind("127.0.0.1:0").map_err(|err| session.wrong("a free port", err))?;
+        listener
+            .local_addr()
+            .map_err(|err| session.wrong("a free port", err))?
+    };
+    session.note(format!(
+        "nobody listens at {addr} (the check bound it, then closed it)"
+    ));
+    let finished = session.run_to_end("tcp-client", &addr.to_string(), "how are u\n")?;
+    expect_one_clear_error(session, &finished, "nobody listens")
+}
+
+fn reports_when_the_server_hangs_up(session: &Session) -> Result<(), Failure> {
+    let finished = chat_with(session, "how are u\nhow old are u\n", |mut server| {
+        server.hear();
+        server.finish_sending();
+        // Reads on until the client gives up, so that the client sees a clean close.
+        let _ = server.hear();
+    })?;
+    expect_one_clear_error(
+        session,
+        &finished,
+        "the server closed the connection without answering",
+    )
+}
+
+/// Expects exit code 1, nothing on stdout, and one line on stderr without a panic.
+fn expect_one_clear_error(
+    session: &Session,
+    finished: &Finished,
+    when: &str,
+) -> Result<(), Failure> {
+    let stderr = finished.stderr();
+    let error_lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| !l.starts_with("connected to "))
+        .collect();
+    if stderr.contains("panicked") {
+        return Err(session.wrong(
+            format!("one clear error line when {when}, not a panic"),
+            "an `unwrap()` or `expect()` on the error: return it with `?` and the program prints it",
+        ));
+    }
+    if finished.output.status.success() {
+        return Err(session.wrong(
+            format!("a non-zero exit code when {when}"),
+            "treating the end of the connection as a normal end: `read_line` returning 0 before \
+             the answer means the server hung up, which is an error",
+        ));
+    }
+    if !finished.stdout().is_empty() {
+        return Err(session.wrong(
+            format!("nothing on stdout when {when}"),
+            "printing an empty or partial answer",
+        ));
+    }
+    if error_lines.len() != 1 {
+        return Err(session.wrong(
+            format!("exactly one error line on stderr when {when}"),
+            "several messages for one error",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,328 @@
+//! Checks of the chat server (`exercises/src/tcp_server.rs`).
+
+use std::net::SocketAddr;
+
+use grader::peer::{Heard, TcpPeer, tcp_pair};
+use grader::program::Running;
+use grader::{Check, Failure, Session, WAIT};
+
+use super::{expect_bound_as_asked, has_ipv6_loopback};
+
+pub const CHECKS: &[Check] = &[
+    Check {
+        exercise: "tcp_server",
+        name: "replies_to_each_question",
+        run: replies_to_each_question,
+    },
+    Check {
+        exercise: "tcp_server",
+        name: "binds_the_address_it_is_given",
+        run: binds_the_address_it_is_given,
+    },
+    Check {
+        exercise: "tcp_server",
+        name: "answers_line_by_line",
+        run: answers_line_by_line,
+    },
+    Check {
+        exercise: "tcp_server",
+        name: "reads_a_question_split_across_writes",
+        run: reads_a_question_split_across_writes,
+    },
+    Check {
+        exercise: "tcp_server",
+        name: "answers_two_questions_sent_together",
+        run: answers_two_questions_sent_together,
+    },
+    Check {
+        exercise: "tcp_server",
+        name: "closes_the_connection_after_bye",
+        run: closes_the_connection_after_bye,
+    },
+    Check {
+        exercise: "tcp_server",
+        name: "returns_when_the_client_leaves",
+        run: returns_when_the_client_leaves,
+    },
+    Check {
+        exercise: "tcp_server",
+        name: "serves_several_clients_at_once",
+        run: serves_several_clients_at_once,
+    },
+    Check {
+        exercise: "tcp_server",
+        name: "keeps_serving_after_a_client_leaves",
+        run: keeps_serving_after_a_client_leaves,
+    },
+    Check {
+        exercise: "tcp_server",
+        name: "survives_rude_clients",
+        run: survives_rude_clients,
+    },
+];
+
+fn replies_to_each_question(session: &Session) -> Result<(), Failure> {
+    let cases = [
+        ("how are u", "fine"),
+        ("how old are u", "nicai"),
+        ("bye", "bye"),
+        ("what?", "pardon?"),
+        ("", "pardon?"),
+        ("how are u?", "pardon?"),
+        ("HOW ARE U", "pardon?"),
+        ("how are u old", "pardon?"),
+    ];
+    for (question, want) in cases {
+        let got = session.call("tcp_server::reply", WAIT, move || {
+            subject::tcp_server::reply(question)
+        })?;
+        session.note(format!("reply({question:?}) = {got:?}"));
+        if got != want {
+            return Err(session.wrong(
+                format!("reply({question:?}) to be {want:?}"),
+                "matching loosely (`contains`, `starts_with`, ignoring case) instead of comparing the \
+                 whole question with `==` or `match`",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn binds_the_address_it_is_given(session: &Session) -> Result<(), Failure> {
+    let mut asked = vec!["127.0.0.1:0"];
+    if has_ipv6_loopback() {
+        asked.push("[::1]:0");
+    }
+    for addr in asked {
+        let listener = session.call("tcp_server::bind", WAIT, move || {
+            subject::tcp_server::bind(addr)
+        })?;
+        let listener = listener.map_err(|err| {
+            session.wrong(
+                format!("bind({addr:?}) to succeed"),
+                format!("it returned the error {err}"),
+            )
+        })?;
+        let bound = listener
+            .local_addr()
+            .map_err(|err| session.wrong("a bound listener", err))?;
+        expect_bound_as_asked(session, addr, bound)?;
+    }
+    Ok(())
+}
+
+/// Runs `handle_client` on one end of a loopback connection and returns the other end,
+/// and a way to learn whether `handle_client` has returned.
+fn client_of_handle_client(session: &Session) -> Result<(TcpPeer, HandleClient), Failure> {
+    let (client, theirs) = tcp_pair(session, "client")?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(grader::session::catch_panic(move || {
+            subject::tcp_server::handle_client(theirs)
+        }));
+    });
+    Ok((client, HandleClient(rx)))
+}
+
+struct HandleClient(std::sync::mpsc::Receiver<Result<std::io::Result<()>, grader::session::Panic>>);
+
+impl HandleClient {
+    /// Expects `handle_client` to have returned `Ok`, within [`WAIT`].
+    fn returned(&self, session: &Session, after: &str) -> Result<(), Failure> {
+        match self.0.recv_timeout(WAIT) {
+            Ok(Ok(Ok(()))) => Ok(()),
+            Ok(Ok(Err(err))) => Err(session.wrong(
+                format!("handle_client to return Ok after {after}"),
+                format!("it returned the error {err}"),
+            )),
+            Ok(Err(panic)) => Err(session.panicked("handle_client", panic)),
+            Err(_) => Err(session.wrong(
+                format!("handle_client to return after {after}"),
+                "a loop that goes on when `read_line` returns 0: that 0 means the client has gone",
+            )),
+        }
+    }
+
+    /// Turns an early end of `handle_client` into the right verdict: a `todo!()` is "not done".
+    fn explain(&self, session: &Session, failure: Failure) -> Failure {
+        match self.0.try_recv() {
+            Ok(Err(panic)) => session.panicked("handle_client", panic),
+            Ok(Ok(Err(err))) => {
+                session.note(format!("handle_client returned the error: {err}"));
+                failure
+            }
+            _ => failure,
+        }
+    }
+}
+
+/// Sends each question in its own write and expects each answer.
+fn ask(
+    session: &Session,
+    client: &mut TcpPeer,
+    handler: &HandleClient,
+    exchanges: &[(&str, &str)],
+) -> Result<(), Failure> {
+    for (question, answer) in exchanges {
+        client.send(question.as_bytes());
+        client
+            .expect_line(session, answer)
+            .map_err(|f| handler.explain(session, f))?;
+    }
+    Ok(())
+}
+
+fn answers_line_by_line(session: &Session) -> Result<(), Failure> {
+    let (mut client, handler) = client_of_handle_client(session)?;
+    ask(
+        session,
+        &mut client,
+        &handler,
+        &[
+            ("how are u\n", "fine"),
+            ("how old are u\n", "nicai"),
+            ("what?\n", "pardon?"),
+            ("how are u\r\n", "fine"),
+        ],
+    )
+}
+
+fn reads_a_question_split_across_writes(session: &Session) -> Result<(), Failure> {
+    let (mut client, handler) = client_of_handle_client(session)?;
+    client.send_in_two_parts(b"how old are u\n", 6);
+    client.expect_line(session, "nicai").map_err(|f| handler.explain(session, f)).map_err(|f| match f {
+        Failure::Wrong { expected, .. } => session.wrong(
+            expected,
+            "taking one `read` for one question: TCP is a byte stream, a question may come in pieces; \
+             read whole lines with `BufReader::read_line`",
+        ),
+        not_done => not_done,
+    })
+}
+
+fn answers_two_questions_sent_together(session: &Session) -> Result<(), Failure> {
+    let (mut client, handler) = client_of_handle_client(session)?;
+    client.send(b"how are u\nhow old are u\n");
+    let two = client
+        .expect_line(session, "fine")
+        .and_then(|()| client.expect_line(session, "nicai"));
+    two.map_err(|f| handler.explain(session, f))
+        .map_err(|f| {
+            match f {
+        Failure::Wrong { expected, .. } => session.wrong(
+            format!("{expected}: two questions in one write get two answers"),
+            "taking one `read` for one question, or a new `BufReader` per question (it throws away \
+             what it read ahead): keep one `BufReader` for the whole connection",
+        ),
+        not_done => not_done,
+    }
+        })
+}
+
+fn closes_the_connection_after_bye(session: &Session) -> Result<(), Failure> {
+    let (mut client, handler) = client_of_handle_client(session)?;
+    ask(
+        session,
+        &mut client,
+        &handler,
+        &[("how are u\n", "fine"), ("bye\n", "bye")],
+    )?;
+    client.expect_closed(session, "answering `bye`")?;
+    handler.returned(session, "`bye`")
+}
+
+fn returns_when_the_client_leaves(session: &Session) -> Result<(), Failure> {
+    let (mut client, handler) = client_of_handle_client(session)?;
+    ask(session, &mut client, &handler, &[("how are u\n", "fine")])?;
+    client.finish_sending();
+    handler.returned(session, "the client closed the connection without `bye`")
+}
+
+/// Starts the server program, runs `body` against it, and explains a failure by the
+/// server's end if it has ended (a `todo!()` is "not done").
+fn with_server(
+    session: &Session,
+    body: impl FnOnce(&mut Running, SocketAddr) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let mut server = session.start("tcp-server", "127.0.0.1:0")?;
+    let addr = server.listening(session)?;
+    expect_bound_as_asked(session, "127.0.0.1:0", addr)?;
+    body(&mut server, addr).map_err(|failure| server.explain(session, failure))
+}
+
+fn serves_several_clients_at_once(session: &Session) -> Result<(), Failure> {
+    with_server(session, |_server, addr| {
+        let mut alice = TcpPeer::connect(session, "alice", addr)?;
+        alice.send(b"how are u\n");
+        alice.expect_line(session, "fine")?;
+        session.note("alice stays connected and says nothing more");
+        let mut bob = TcpPeer::connect(session, "bob", addr)?;
+        bob.send(b"how old are u\n");
+        bob.expect_line(session, "nicai").map_err(|_| {
+            session.wrong(
+                "an answer to bob while alice is still connected",
+                "serving one client at a time: handle each accepted connection on a thread of its own",
+            )
+        })?;
+        alice.send(b"how old are u\n");
+        alice.expect_line(session, "nicai")
+    })
+}
+
+fn keeps_serving_after_a_client_leaves(session: &Session) -> Result<(), Failure> {
+    with_server(session, |server, addr| {
+        let mut alice = TcpPeer::connect(session, "alice", addr)?;
+        alice.send(b"bye\n");
+        alice.expect_line(session, "bye")?;
+        alice.expect_closed(session, "`bye`")?;
+        let mut bob = TcpPeer::connect(session, "bob", addr)?;
+        bob.send(b"how are u\n");
+        bob.expect_line(session, "fine").map_err(|_| {
+            session.wrong(
+                "an answer to bob after alice left",
+                "accepting only one client: loop over `listener.incoming()`",
+            )
+        })?;
+        if !server.is_running() {
+            return Err(session.wrong(
+                "the server to keep running",
+                "returning after the first client",
+            ));
+        }
+        Ok(())
+    })
+}
+
+fn survives_rude_clients(session: &Session) -> Result<(), Failure> {
+    with_server(session, |server, addr| {
+        let mut mallory = TcpPeer::connect(session, "mallory", addr)?;
+        mallory.send(b"how are \xff\xfe u\n");
+        match mallory.hear() {
+            Heard::Line(_) | Heard::Closed(_) | Heard::Error(_) => {}
+            Heard::Silence(_) => {
+                return Err(session.wrong(
+                    "an error line, or the connection closed, for a line that is not UTF-8",
+                    "ignoring the error from `read_line` and waiting for more",
+                ));
+            }
+        }
+        let mut trudy = TcpPeer::connect(session, "trudy", addr)?;
+        trudy.send(b"how are");
+        trudy.finish_sending();
+        drop(trudy);
+        session.note("trudy: vanished in the middle of a line");
+        let mut bob = TcpPeer::connect(session, "bob", addr)?;
+        bob.send(b"how are u\n");
+        bob.expect_line(session, "fine").map_err(|_| {
+            session.wrong(
+                "an answer to bob after two rude clients",
+                "one client's error stops the whole server: in the accept loop, report a client's \
+                 error on stderr and go on; never `unwrap()` it",
+            )
+        })?;
+        if !server.is_running() {
+            return Err(session.wrong("the server to keep running", "a rude client crashed it"));
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,162 @@
+//! Checks of the UDP receiver (`exercises/src/udp_receiver.rs`).
+
+use std::net::UdpSocket;
+
+use grader::peer::UdpPeer;
+use grader::{Check, Failure, Session, WAIT};
+
+use super::{expect_bound_as_asked, has_ipv6_loopback};
+
+pub const CHECKS: &[Check] = &[
+    Check {
+        exercise: "udp_receiver",
+        name: "binds_the_address_it_is_given",
+        run: binds_the_address_it_is_given,
+    },
+    Check {
+        exercise: "udp_receiver",
+        name: "prints_each_datagram_with_its_sender",
+        run: prints_each_datagram_with_its_sender,
+    },
+    Check {
+        exercise: "udp_receiver",
+        name: "keeps_long_datagrams_whole",
+        run: keeps_long_datagrams_whole,
+    },
+    Check {
+        exercise: "udp_receiver",
+        name: "exits_after_bye",
+        run: exits_after_bye,
+    },
+];
+
+fn binds_the_address_it_is_given(session: &Session) -> Result<(), Failure> {
+    let mut asked = vec!["127.0.0.1:0"];
+    if has_ipv6_loopback() {
+        asked.push("[::1]:0");
+    }
+    for addr in asked {
+        let socket = session.call("udp_receiver::bind", WAIT, move || {
+            subject::udp_receiver::bind(addr)
+        })?;
+        let socket = socket.map_err(|err| {
+            session.wrong(
+                format!("bind({addr:?}) to succeed"),
+                format!("it returned the error {err}"),
+            )
+        })?;
+        let bound = socket
+            .local_addr()
+            .map_err(|err| session.wrong("a bound socket", err))?;
+        expect_bound_as_asked(session, addr, bound)?;
+    }
+    Ok(())
+}
+
+fn prints_each_datagram_with_its_sender(session: &Session) -> Result<(), Failure> {
+    let mut receiver = session.start("udp-receiver", "127.0.0.1:0")?;
+    let addr = receiver.listening(session)?;
+    expect_bound_as_asked(session, "127.0.0.1:0", addr)?;
+    let alice = UdpPeer::bind(session, "alice")?;
+    let bob = UdpPeer::bind(session, "bob")?;
+    for (peer, text) in [
+        (&alice, "hello"),
+        (&bob, "how are u"),
+        (&alice, "héllo wörld"),
+    ] {
+        peer.send(text.as_bytes(), addr);
+        let want = format!("{}: {text}\n", peer.addr());
+        let line = receiver.line(session, &format!("the line {want:?}"))?;
+        if line != want {
+            let mistake = if line.contains(&addr.to_string()) {
+                "printing the receiver's own address: print the sender's, which `recv_from` returns"
+            } else if line.trim_end() == want.trim_end() {
+                "a line ending other than a single `\\n`"
+            } else if !line.contains(text) {
+                "printing the whole buffer, or not converting exactly the received bytes: use `&buf[..len]`"
+            } else {
+                "a line format other than `<sender address>: <text>`"
+            };
+            return Err(session.wrong(format!("the line {want:?}"), mistake));
+        }
+    }
+    if !receiver.is_running() {
+        return Err(session.wrong(
+            "the receiver to keep running until `bye`",
+            "stopping after the first datagram",
+        ));
+    }
+    Ok(())
+}
+
+fn keeps_long_datagrams_whole(session: &Session) -> Result<(), Failure> {
+    let socket = UdpSocket::bind("127.0.0.1:0").map_err(|err| session.wrong("a socket", err))?;
+    socket
+        .set_read_timeout(Some(WAIT))
+        .map_err(|err| session.wrong("a socket", err))?;
+    let addr = socket
+        .local_addr()
+        .map_err(|err| session.wrong("a socket", err))?;
+    let sender = UdpPeer::bind(session, "sender")?;
+    let long = "x".repeat(1_500);
+    let longest = "y".repeat(60_000);
+    for text in [long.as_str(), longest.as_str(), "bye"] {
+        sender.send(text.as_bytes(), addr);
+    }
+    session.note("calls receive_until_bye on a socket that holds those three datagrams");
+    let out = session.call("udp_receiver::receive_until_bye", WAIT * 2, move || {
+        let mut out = Vec::new();
+        subject::udp_receiver::receive_until_bye(&socket, &mut out).map(|()| out)
+    })?;
+    let out = out.map_err(|err| {
+        session.wrong(
+            "receive_until_bye to return Ok after `bye`",
+            format!("it returned the error {err}"),
+        )
+    })?;
+    let out = String::from_utf8_lossy(&out);
+    let from = sender.addr();
+    let lines: Vec<&str> = out.lines().collect();
+    session.note(format!(
+        "it wrote {} line(s), of lengths {:?}",
+        lines.len(),
+        lines.iter().map(|l| l.len()).collect::<Vec<_>>()
+    ));
+    let want = [
+        format!("{from}: {long}"),
+        format!("{from}: {longest}"),
+        format!("{from}: bye"),
+    ];
+    if lines != want {
+        return Err(session.wrong(
+            "three lines: the 1,500-byte datagram, the 60,000-byte datagram and `bye`, each whole",
+            "a receive buffer smaller than the datagram: `recv_from` silently drops what does not fit; \
+             make it 65,535 bytes, the most a UDP datagram can carry",
+        ));
+    }
+    Ok(())
+}
+
+fn exits_after_bye(session: &Session) -> Result<(), Failure> {
+    let mut receiver = session.start("udp-receiver", "127.0.0.1:0")?;
+    let addr = receiver.listening(session)?;
+    let sender = UdpPeer::bind(session, "sender")?;
+    sender.send(b"byebye", addr);
+    receiver.line(session, "the line for `byebye`")?;
+    if !receiver.is_running() {
+        return Err(session.wrong(
+            "the receiver to stop only at exactly `bye`",
+            "comparing with `starts_with` or `contains` instead of `==`",
+        ));
+    }
+    sender.send(b"bye", addr);
+    let want = format!("{}: bye\n", sender.addr());
+    let line = receiver.line(session, &format!("the line {want:?}"))?;
+    if line != want {
+        return Err(session.wrong(
+            format!("the line {want:?} before the receiver ends"),
+            "not printing the last datagram",
+        ));
+    }
+    receiver.exits_successfully(session, "the datagram `bye`")
+}

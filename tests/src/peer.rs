@@ -1,0 +1,343 @@
+//! Reference peers, written with plain std::net: the other end of every conversation
+//! a check has with the code under test. Every read has a timeout and every event goes
+//! to the transcript.
+
+use std::io::{self, BufRead, BufReader, ErrorKind, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use crate::session::{Failure, Session, Transcript, WAIT};
+
+/// The chat protocol's answers, as the reference server gives them.
+pub fn chat_answer(question: &str) -> &'static str {
+    match question {
+        "how are u" => "fine",
+        "how old are u" => "nicai",
+        "bye" => "bye",
+        _ => "pardon?",
+    }
+}
+
+/// One end of a TCP connection, held by the check.
+pub struct TcpPeer {
+    name: String,
+    stream: TcpStream,
+    reader: BufReader<TcpStream>,
+    log: Transcript,
+}
+
+/// What a read from a [`TcpPeer`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Heard {
+    /// A whole line, with its `\n`.
+    Line(String),
+    /// The other end closed the connection; any bytes before the close are kept.
+    Closed(String),
+    /// Nothing more within [`WAIT`]; any bytes that did come are kept.
+    Silence(String),
+    /// The connection was reset or failed.
+    Error(String),
+}
+
+impl TcpPeer {
+    /// Connects to `addr` as the client called `name`.
+    pub fn connect(session: &Session, name: &str, addr: SocketAddr) -> Result<TcpPeer, Failure> {
+        match TcpStream::connect_timeout(&addr, WAIT) {
+            Ok(stream) => {
+                session.note(format!("{name}: connected to {addr}"));
+                TcpPeer::new(&session.log, name, stream)
+                    .map_err(|err| session.wrong("a usable connection", err))
+            }
+            Err(err) => {
+                session.note(format!("{name}: ✗ cannot connect to {addr}: {err}"));
+                Err(session.wrong(
+                    format!("the server to accept a connection at {addr}"),
+                    "the server stopped listening: it returned from its accept loop, or crashed",
+                ))
+            }
+        }
+    }
+
+    /// Wraps an already-connected stream, with a read timeout of [`WAIT`].
+    pub fn new(log: &Transcript, name: &str, stream: TcpStream) -> io::Result<TcpPeer> {
+        stream.set_read_timeout(Some(WAIT))?;
+        stream.set_nodelay(true)?;
+        let reader = BufReader::new(stream.try_clone()?);
+        Ok(TcpPeer {
+            name: name.to_string(),
+            stream,
+            reader,
+            log: log.clone(),
+        })
+    }
+
+    /// Sends `bytes` in one write.
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.log.note(format!("{}: → {}", self.name, show(bytes)));
+        if let Err(err) = self.stream.write_all(bytes) {
+            self.log
+                .note(format!("{}: ✗ send failed: {err}", self.name));
+        }
+    }
+
+    /// Sends `bytes` in two writes with a pause between, so that they arrive apart.
+    pub fn send_in_two_parts(&mut self, bytes: &[u8], split_at: usize) {
+        let (first, second) = bytes.split_at(split_at);
+        self.send(first);
+        // A pause, not a wait for readiness: it makes the two parts arrive as two reads.
+        thread::sleep(Duration::from_millis(30));
+        self.send(second);
+    }
+
+    /// Reads up to the next `\n`, or until the connection closes or [`WAIT`] passes.
+    pub fn hear(&mut self) -> Heard {
+        let mut bytes = Vec::new();
+        let heard = match self.reader.read_until(b'\n', &mut bytes) {
+            Ok(_) if bytes.ends_with(b"\n") => {
+                Heard::Line(String::from_utf8_lossy(&bytes).into_owned())
+            }
+            Ok(_) => Heard::Closed(String::from_utf8_lossy(&bytes).into_owned()),
+            Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                Heard::Silence(String::from_utf8_lossy(&bytes).into_owned())
+            }
+            Err(err) => Heard::Error(err.to_string()),
+        };
+        let event = match &heard {
+            Heard::Line(line) => format!("← {}", show(line.as_bytes())),
+            Heard::Closed(rest) if rest.is_empty() => "← connection closed".to_string(),
+            Heard::Closed(rest) => format!("← {} then connection closed", show(rest.as_bytes())),
+            Heard::Silence(rest) if rest.is_empty() => format!("… nothing within {WAIT:?}"),
+            Heard::Silence(rest) => {
+                format!("← {} then nothing within {WAIT:?}", show(rest.as_bytes()))
+            }
+            Heard::Error(err) => format!("✗ {err}"),
+        };
+        self.log.note(format!("{}: {event}", self.name));
+        heard
+    }
+
+    /// Expects the line `expected` (given without its `\n`).
+    pub fn expect_line(&mut self, session: &Session, expected: &str) -> Result<(), Failure> {
+        let want = format!("{expected}\n");
+        match self.hear() {
+            Heard::Line(line) if line == want => Ok(()),
+            Heard::Line(line) if line.trim_end() == expected => Err(session.wrong(
+                format!("the line {want:?}"),
+                format!("the line ends in {:?}: end each line with a single `\\n`", &line[expected.len()..]),
+            )),
+            Heard::Line(line) => Err(session.wrong(
+                format!("the line {want:?}"),
+                format!("a different answer, {line:?}: compare the question exactly, without its line ending"),
+            )),
+            Heard::Silence(rest) if !rest.is_empty() => Err(session.wrong(
+                format!("the line {want:?}"),
+                "the answer lacks its `\\n`, so the other side cannot know it is complete",
+            )),
+            Heard::Silence(_) => Err(session.wrong(
+                format!("the line {want:?} within {WAIT:?}"),
+                "no answer: writes through a `BufWriter` that is never flushed, a read that waits \
+                 for more than one line, or one client served at a time",
+            )),
+            Heard::Closed(_) | Heard::Error(_) => Err(session.wrong(
+                format!("the line {want:?}"),
+                "the connection closed: the code stopped serving this client (an error returned with \
+                 `?`, or a panic in its thread)",
+            )),
+        }
+    }
+
+    /// Expects the other end to close the connection, with nothing more said.
+    pub fn expect_closed(&mut self, session: &Session, after: &str) -> Result<(), Failure> {
+        match self.hear() {
+            Heard::Closed(rest) if rest.is_empty() => Ok(()),
+            Heard::Error(_) => Ok(()), // a reset is a close too
+            _ => Err(session.wrong(
+                format!("the connection to be closed after {after}"),
+                "the stream is not dropped: return from the function that owns it",
+            )),
+        }
+    }
+
+    /// Closes our sending half (a FIN): "I have nothing more to say".
+    pub fn finish_sending(&mut self) {
+        self.log
+            .note(format!("{}: → closes its sending half", self.name));
+        let _ = self.stream.shutdown(Shutdown::Write);
+    }
+
+    /// The address of our end.
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        self.stream.local_addr().ok()
+    }
+}
+
+/// A connected pair on loopback: the check's peer, and the other end to hand to the
+/// code under test.
+pub fn tcp_pair(session: &Session, name: &str) -> Result<(TcpPeer, TcpStream), Failure> {
+    let pair = || -> io::Result<(TcpPeer, TcpStream)> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let ours = TcpStream::connect(listener.local_addr()?)?;
+        let (theirs, _) = listener.accept()?;
+        Ok((TcpPeer::new(&session.log, name, ours)?, theirs))
+    };
+    pair().map_err(|err| session.wrong("a loopback connection for the check", err))
+}
+
+/// A reference TCP server for one connection: accepts it within [`WAIT`] and hands it to
+/// `script` on a thread of its own.
+pub struct ReferenceServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    thread: JoinHandle<bool>,
+}
+
+impl ReferenceServer {
+    /// Listens on a free loopback port and runs `script` on the first connection.
+    pub fn start(
+        session: &Session,
+        script: impl FnOnce(TcpPeer) + Send + 'static,
+    ) -> Result<ReferenceServer, Failure> {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.set_nonblocking(true).map(|()| l))
+            .map_err(|err| session.wrong("a reference server", err))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|err| session.wrong("a reference server", err))?;
+        session.note(format!("server: reference server listening on {addr}"));
+        let log = session.log.clone();
+        let thread = thread::spawn(move || {
+            let deadline = Instant::now() + WAIT;
+            loop {
+                match listener.accept() {
+                    Ok((stream, from)) => {
+                        log.note(format!("server: accepted a connection from {from}"));
+                        let ready = stream
+                            .set_nonblocking(false)
+                            .and_then(|()| TcpPeer::new(&log, "server", stream));
+                        match ready {
+                            Ok(peer) => script(peer),
+                            Err(err) => log.note(format!("server: ✗ {err}")),
+                        }
+                        return true;
+                    }
+                    Err(err)
+                        if err.kind() == ErrorKind::WouldBlock && Instant::now() < deadline =>
+                    {
+                        thread::sleep(Duration::from_millis(5));
+                    }
+                    Err(_) => {
+                        log.note(format!("server: … no connection within {WAIT:?}"));
+                        return false;
+                    }
+                }
+            }
+        });
+        Ok(ReferenceServer { addr, thread })
+    }
+
+    /// Waits for the script to end; returns whether anybody connected.
+    pub fn finish(self) -> bool {
+        self.thread.join().unwrap_or(false)
+    }
+}
+
+/// A UDP socket held by the check, on a free loopback port.
+pub struct UdpPeer {
+    name: String,
+    /// The socket itself.
+    pub socket: UdpSocket,
+    log: Transcript,
+}
+
+impl UdpPeer {
+    /// Binds `127.0.0.1:0` with a read timeout of [`WAIT`].
+    pub fn bind(session: &Session, name: &str) -> Result<UdpPeer, Failure> {
+        UdpPeer::bind_at(session, name, "127.0.0.1:0")
+    }
+
+    /// Binds `addr` with a read timeout of [`WAIT`].
+    pub fn bind_at(session: &Session, name: &str, addr: &str) -> Result<UdpPeer, Failure> {
+        let socket = UdpSocket::bind(addr)
+            .and_then(|s| s.set_read_timeout(Some(WAIT)).map(|()| s))
+            .map_err(|err| session.wrong("a UDP socket for the check", err))?;
+        Ok(UdpPeer {
+            name: name.to_string(),
+            socket,
+            log: session.log.clone(),
+        })
+    }
+
+    /// The address this peer is bound to.
+    pub fn addr(&self) -> SocketAddr {
+        self.socket
+            .local_addr()
+            .expect("a bound socket has an address")
+    }
+
+    /// Sends one datagram to `to`.
+    pub fn send(&self, bytes: &[u8], to: SocketAddr) {
+        self.log.note(format!(
+            "{} ({}): → datagram {} to {to}",
+            self.name,
+            self.addr(),
+            show(bytes)
+        ));
+        if let Err(err) = self.socket.send_to(bytes, to) {
+            self.log
+                .note(format!("{}: ✗ send failed: {err}", self.name));
+        }
+    }
+
+    /// Waits up to [`WAIT`] for one datagram.
+    pub fn receive(&self) -> Option<(Vec<u8>, SocketAddr)> {
+        let mut buf = vec![0; 65_535];
+        match self.socket.recv_from(&mut buf) {
+            Ok((len, from)) => {
+                buf.truncate(len);
+                self.log.note(format!(
+                    "{}: ← datagram {} from {from}",
+                    self.name,
+                    show(&buf)
+                ));
+                Some((buf, from))
+            }
+            Err(_) => {
+                self.log
+                    .note(format!("{}: … no datagram within {WAIT:?}", self.name));
+                None
+            }
+        }
+    }
+
+    /// Every datagram already waiting, without blocking.
+    pub fn drain(&self) -> Vec<Vec<u8>> {
+        let mut all = Vec::new();
+        if self.socket.set_nonblocking(true).is_ok() {
+            let mut buf = vec![0; 65_535];
+            while let Ok((len, from)) = self.socket.recv_from(&mut buf) {
+                self.log.note(format!(
+                    "{}: ← datagram {} from {from}",
+                    self.name,
+                    show(&buf[..len])
+                ));
+                all.push(buf[..len].to_vec());
+            }
+            let _ = self.socket.set_nonblocking(false);
+        }
+        all
+    }
+}
+
+/// Bytes as the transcript shows them: a quoted string with escapes, shortened if long.
+pub fn show(bytes: &[u8]) -> String {
+    const SHOWN: usize = 60;
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(SHOWN)]);
+    if bytes.len() > SHOWN {
+        format!("{text:?}… ({} bytes in all)", bytes.len())
+    } else if std::str::from_utf8(bytes).is_err() {
+        format!("{:?} (not UTF-8)", bytes)
+    } else {
+        format!("{text:?}")
+    }
+}

@@ -1,0 +1,341 @@
+//! The program under test, run as a child process: `<bin> <program> <addr>`.
+//!
+//! A [`Running`] program is killed and reaped when it is dropped, whether its check
+//! passed, failed or panicked, so nothing is left running. Its stdout is read line by
+//! line on a thread of its own, so every read of it has a timeout.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::SocketAddr;
+use std::process::{Child, ChildStdin, Command, ExitStatus, Output, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use crate::session::{Failure, Session, Transcript, WAIT, is_todo_message};
+
+/// A program under test, running.
+pub struct Running {
+    child: Child,
+    command: String,
+    stdin: Option<ChildStdin>,
+    stdout: Receiver<String>,
+    stderr: Arc<Mutex<String>>,
+    stderr_reader: Option<JoinHandle<()>>,
+    log: Transcript,
+}
+
+impl Session {
+    /// Starts `program ADDR` with piped stdin, stdout and stderr.
+    pub fn start(&self, program: &str, addr: &str) -> Result<Running, Failure> {
+        let command = format!("cargo run -p {} -- {program} {addr}", self.krate);
+        self.note(format!("$ {command}"));
+        let mut child = Command::new(&self.bin)
+            .args([program, addr])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|err| {
+                self.wrong(
+                    "the program to start",
+                    format!("it could not be started: {err}"),
+                )
+            })?;
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let (tx, lines) = mpsc::channel();
+        thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut line = String::new();
+                match reader.read_line(&mut line) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {
+                        if tx.send(line).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        let collected = Arc::new(Mutex::new(String::new()));
+        let sink = Arc::clone(&collected);
+        let stderr_reader = thread::spawn(move || {
+            let mut text = String::new();
+            let _ = BufReader::new(stderr).read_to_string(&mut text);
+            *sink.lock().unwrap_or_else(|e| e.into_inner()) = text;
+        });
+        Ok(Running {
+            child,
+            command,
+            stdin,
+            stdout: lines,
+            stderr: collected,
+            stderr_reader: Some(stderr_reader),
+            log: self.log.clone(),
+        })
+    }
+}
+
+impl Running {
+    /// Waits for the readiness line `listening on <addr>` and returns the address.
+    pub fn listening(&mut self, session: &Session) -> Result<SocketAddr, Failure> {
+        let line = self.line(session, "the readiness line `listening on <address>`")?;
+        let text = line.trim_end();
+        text.strip_prefix("listening on ")
+            .and_then(|addr| addr.parse().ok())
+            .ok_or_else(|| {
+                session.wrong(
+                    "the first line on stdout to be `listening on <address>`, such as `listening on 127.0.0.1:5000`",
+                    "the readiness line is printed by src/cli.rs; print nothing else to stdout before it",
+                )
+            })
+    }
+
+    /// Waits up to [`WAIT`] for the next line on stdout; `waiting_for` says what it should be.
+    pub fn line(&mut self, session: &Session, waiting_for: &str) -> Result<String, Failure> {
+        match self.stdout.recv_timeout(WAIT) {
+            Ok(line) => {
+                session.note(format!("← stdout: {line:?}"));
+                Ok(line)
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                session.note(format!(
+                    "… no line on stdout within {WAIT:?} (waiting for {waiting_for})"
+                ));
+                Err(session.wrong(
+                    format!("{waiting_for} on stdout"),
+                    "output that is buffered and never flushed (a `BufWriter` or `print!` without \
+                     `flush()`), or a program stuck waiting for something else",
+                ))
+            }
+            Err(RecvTimeoutError::Disconnected) => Err(self.ended(session, waiting_for)),
+        }
+    }
+
+    /// The program closed its stdout: it has ended. Says why, from its exit and stderr.
+    fn ended(&mut self, session: &Session, waiting_for: &str) -> Failure {
+        let status = self.wait_for_exit(WAIT);
+        self.verdict_on_end(session, status, waiting_for)
+            .unwrap_or_else(|| {
+                session.wrong(
+                    waiting_for,
+                    "the program closed its stdout but kept running",
+                )
+            })
+    }
+
+    /// Turns a failure seen from outside into the right verdict when the program has
+    /// ended: an untouched `todo!()` is "not done", a panic is named as such.
+    pub fn explain(&mut self, session: &Session, failure: Failure) -> Failure {
+        let status = self.wait_for_exit(Duration::from_millis(300));
+        match self.verdict_on_end(session, status, "the rest of the check") {
+            Some(verdict @ Failure::NotDone { .. }) => verdict,
+            Some(Failure::Wrong { mistake, .. }) if matches!(failure, Failure::Wrong { .. }) => {
+                let Failure::Wrong { expected, .. } = failure else {
+                    unreachable!()
+                };
+                Failure::Wrong { expected, mistake }
+            }
+            _ => failure,
+        }
+    }
+
+    fn verdict_on_end(
+        &mut self,
+        session: &Session,
+        status: Option<ExitStatus>,
+        waiting_for: &str,
+    ) -> Option<Failure> {
+        let status = status?;
+        let stderr = self.stderr();
+        session.note(format!(
+            "✗ the program ended ({status}) while the check waited for {waiting_for}"
+        ));
+        if !stderr.is_empty() {
+            session.note(format!("  its stderr:\n{}", indent(&stderr)));
+        }
+        if is_todo_message(&stderr) {
+            return Some(Failure::NotDone {
+                at: todo_location(&stderr),
+            });
+        }
+        let mistake = if stderr.contains("panicked") {
+            "the program panicked: an `unwrap()` or `expect()` on an error; return it with `?`"
+        } else {
+            "the program returned too early: a missing loop, or an error returned with `?`"
+        };
+        Some(session.wrong(format!("{waiting_for} before the program ends"), mistake))
+    }
+
+    /// Writes `text` to the program's stdin.
+    pub fn type_in(&mut self, text: &str) {
+        self.log.note(format!("→ stdin: {text:?}"));
+        if let Some(stdin) = self.stdin.as_mut() {
+            let _ = stdin
+                .write_all(text.as_bytes())
+                .and_then(|()| stdin.flush());
+        }
+    }
+
+    /// Closes the program's stdin: the end of its input.
+    pub fn close_stdin(&mut self) {
+        self.log.note("→ stdin closed (end of input)");
+        self.stdin = None;
+    }
+
+    /// Waits up to [`WAIT`] for the program to exit by itself, and fails unless it exits with 0.
+    pub fn exits_successfully(&mut self, session: &Session, after: &str) -> Result<(), Failure> {
+        match self.wait_for_exit(WAIT) {
+            Some(status) if status.success() => {
+                session.note(format!("← exited with {status}"));
+                Ok(())
+            }
+            Some(status) => {
+                let stderr = self.stderr();
+                session.note(format!(
+                    "← exited with {status}; stderr:\n{}",
+                    indent(&stderr)
+                ));
+                if is_todo_message(&stderr) {
+                    return Err(Failure::NotDone {
+                        at: todo_location(&stderr),
+                    });
+                }
+                Err(session.wrong(
+                    format!("exit status 0 after {after}"),
+                    "an error returned after the work was done",
+                ))
+            }
+            None => {
+                session.note(format!("… still running {WAIT:?} after {after}"));
+                Err(session.wrong(
+                    format!("the program to end by itself after {after}"),
+                    "a loop that does not stop there",
+                ))
+            }
+        }
+    }
+
+    /// Whether the program is still running.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// What the program wrote to stderr, once it has ended.
+    pub fn stderr(&mut self) -> String {
+        if let Some(reader) = self.stderr_reader.take() {
+            let _ = reader.join();
+        }
+        self.stderr
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn wait_for_exit(&mut self, wait: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + wait;
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(status)) => return Some(status),
+                Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(5)),
+                _ => return None,
+            }
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        // Killing an exited child is harmless; waiting reaps it so no zombie is left.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if self.child.try_wait().is_err() {
+            eprintln!("could not reap `{}`", self.command);
+        }
+    }
+}
+
+/// The outcome of a program run to its end by [`Session::run_to_end`].
+pub struct Finished {
+    /// Exit status, stdout and stderr.
+    pub output: Output,
+}
+
+impl Finished {
+    /// Its stdout, as text.
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    /// Its stderr, as text.
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+}
+
+impl Session {
+    /// Runs `program ADDR` with `stdin` as its whole input until it ends, killing it after
+    /// [`WAIT`]. An untouched `todo!()` becomes [`Failure::NotDone`].
+    pub fn run_to_end(&self, program: &str, addr: &str, stdin: &str) -> Result<Finished, Failure> {
+        self.note(format!(
+            "$ printf {stdin:?} | cargo run -p {} -- {program} {addr}",
+            self.krate
+        ));
+        let output = assert_cmd::Command::new(&self.bin)
+            .args([program, addr])
+            .write_stdin(stdin)
+            .timeout(WAIT)
+            .output()
+            .map_err(|err| {
+                self.wrong(
+                    "the program to run",
+                    format!("it could not be started: {err}"),
+                )
+            })?;
+        let finished = Finished { output };
+        let (stdout, stderr) = (finished.stdout(), finished.stderr());
+        let status = finished.output.status;
+        let status_text = match status.code() {
+            Some(code) => format!("exit code {code}"),
+            None => format!("killed after {WAIT:?}: it did not end by itself"),
+        };
+        self.note(format!("← {status_text}; stdout: {stdout:?}"));
+        if !stderr.is_empty() {
+            self.note(format!("  its stderr:\n{}", indent(&stderr)));
+        }
+        if is_todo_message(&stderr) {
+            return Err(Failure::NotDone {
+                at: todo_location(&stderr),
+            });
+        }
+        if status.code().is_none() {
+            return Err(self.wrong(
+                "the program to end by itself",
+                "a loop that does not stop after `bye` or at the end of the input, or a read that \
+                 waits for an answer that never comes",
+            ));
+        }
+        Ok(finished)
+    }
+}
+
+/// `file:line:col` from a panic message on stderr, or the whole first line.
+fn todo_location(stderr: &str) -> String {
+    stderr
+        .lines()
+        .find_map(|line| line.split(" panicked at ").nth(1))
+        .map(|rest| rest.trim_end_matches(':').to_string())
+        .unwrap_or_else(|| stderr.lines().next().unwrap_or("").to_string())
+}
+
+/// Indents every line of `text` for the transcript.
+pub fn indent(text: &str) -> String {
+    text.trim_end()
+        .lines()
+        .map(|l| format!("    | {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,197 @@
+//! One check's session: its transcript, its verdict, and calls into the code under test.
+//!
+//! Every event a check causes or sees is written to the transcript, so that a failure
+//! can show the learner what was sent, what came back and what timed out.
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::fmt::Display;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, Once};
+use std::thread;
+use std::time::Duration;
+
+/// How long a check waits for anything the code under test should do at once:
+/// an answer, a line of output, a function's return. Only wrong programs wait this long.
+pub const WAIT: Duration = Duration::from_secs(3);
+
+/// What a check concluded, other than a pass.
+#[derive(Debug)]
+pub enum Failure {
+    /// The learner has not started this part yet: a `todo!()` was reached.
+    NotDone {
+        /// Where the `todo!()` is, as the panic said.
+        at: String,
+    },
+    /// The code under test did something wrong.
+    Wrong {
+        /// What the check expected instead.
+        expected: String,
+        /// The mistake that most often causes this.
+        mistake: String,
+    },
+}
+
+/// The shared, growing record of one check's events. Cheap to clone into a thread.
+#[derive(Clone, Default, Debug)]
+pub struct Transcript(Arc<Mutex<Vec<String>>>);
+
+impl Transcript {
+    /// Records one event.
+    pub fn note(&self, event: impl Into<String>) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(event.into());
+    }
+
+    /// Every event so far, in order.
+    pub fn events(&self) -> Vec<String> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// The context a check runs in.
+pub struct Session {
+    /// The program under test: the `exercises` or `solutions` binary.
+    pub bin: PathBuf,
+    /// The crate under test, `exercises` or `solutions`.
+    pub krate: &'static str,
+    /// What happened so far.
+    pub log: Transcript,
+}
+
+impl Session {
+    /// Records one event in the transcript.
+    pub fn note(&self, event: impl Into<String>) {
+        self.log.note(event);
+    }
+
+    /// A failure: what was expected instead, and the likely mistake.
+    pub fn wrong(&self, expected: impl Display, mistake: impl Display) -> Failure {
+        Failure::Wrong {
+            expected: expected.to_string(),
+            mistake: mistake.to_string(),
+        }
+    }
+
+    /// Calls `f`, a call into the code under test, on a thread of its own, and waits up
+    /// to `wait` for it to return. A `todo!()` becomes [`Failure::NotDone`]; another panic
+    /// or no return in time becomes [`Failure::Wrong`], naming `what` was called.
+    pub fn call<T: Send + 'static>(
+        &self,
+        what: &str,
+        wait: Duration,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Failure> {
+        let (tx, rx) = mpsc::channel();
+        let spawned = thread::Builder::new()
+            .name(format!("calling {what}"))
+            .spawn(move || {
+                let _ = tx.send(catch_panic(f));
+            });
+        if let Err(err) = spawned {
+            return Err(self.wrong(
+                format!("{what} to run"),
+                format!("the grader could not start a thread: {err}"),
+            ));
+        }
+        match rx.recv_timeout(wait) {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(panic)) => Err(self.panicked(what, panic)),
+            Err(_) => {
+                self.note(format!("… {what} had not returned after {wait:?}"));
+                Err(self.wrong(
+                    format!("{what} to return within {wait:?}"),
+                    "a loop that never ends, or a blocking read or accept that waits for \
+                     something the check never sends",
+                ))
+            }
+        }
+    }
+
+    /// Turns a panic in the code under test into a verdict.
+    pub fn panicked(&self, what: &str, panic: Panic) -> Failure {
+        if panic.is_todo() {
+            return Failure::NotDone { at: panic.location };
+        }
+        self.note(format!(
+            "✗ {what} panicked at {}: {}",
+            panic.location, panic.message
+        ));
+        self.wrong(
+            format!("{what} to return a value or an error, not to panic"),
+            "an `unwrap()`, `expect()` or index out of range; return errors with `?` instead",
+        )
+    }
+}
+
+/// A panic caught from the code under test.
+#[derive(Debug)]
+pub struct Panic {
+    /// The panic's message.
+    pub message: String,
+    /// `file:line:column` of the panic.
+    pub location: String,
+}
+
+impl Panic {
+    /// Whether this is an untouched `todo!()` (or `unimplemented!()`).
+    pub fn is_todo(&self) -> bool {
+        is_todo_message(&self.message)
+    }
+}
+
+/// Whether a panic message, or a program's stderr, comes from `todo!()` or `unimplemented!()`.
+pub fn is_todo_message(text: &str) -> bool {
+    text.contains("not yet implemented") || text.contains("not implemented")
+}
+
+thread_local! {
+    static CAPTURING: Cell<bool> = const { Cell::new(false) };
+    static CAUGHT: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
+}
+
+/// Runs `f`, catching a panic quietly (no message on stderr) as a [`Panic`].
+pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, Panic> {
+    install_quiet_hook();
+    CAPTURING.set(true);
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    CAPTURING.set(false);
+    result.map_err(|payload| {
+        let (message, location) = CAUGHT
+            .take()
+            .unwrap_or_else(|| (payload_text(&*payload), "an unknown place".into()));
+        Panic { message, location }
+    })
+}
+
+fn payload_text(payload: &(dyn Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "a panic without a message".into()
+    }
+}
+
+/// Panics inside `catch_panic` are recorded instead of printed; all others print as usual.
+fn install_quiet_hook() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let default = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if CAPTURING.get() {
+                let location = info
+                    .location()
+                    .map_or_else(|| "an unknown place".into(), |l| l.to_string());
+                CAUGHT.set(Some((payload_text(info.payload()), location)));
+            } else {
+                default(info);
+            }
+        }));
+    });
+}
