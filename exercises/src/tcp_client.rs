@@ -3,6 +3,9 @@
 //! It connects to the server, then for each line of its input sends the line and
 //! prints the one line the server answers, until it has sent `bye` or the input ends.
 //! The protocol is in `tcp_server.rs`.
+//!
+//! Exercise: read "TCP programming" (book/src/tcp.md), then replace the two `todo!()`s.
+//! Leave the signatures as they are: the grader calls these functions.
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::TcpStream;
@@ -10,7 +13,8 @@ use std::net::TcpStream;
 // ANCHOR: connect
 /// Connects to the chat server at `addr`, such as `127.0.0.1:50007`.
 pub fn connect(addr: &str) -> io::Result<TcpStream> {
-    TcpStream::connect(addr)
+    // TODO: connect a TcpStream to `addr`; return the error if nobody listens.
+    todo!("connect to the server")
 }
 // ANCHOR_END: connect
 
@@ -20,25 +24,9 @@ pub fn connect(addr: &str) -> io::Result<TcpStream> {
 /// the answer to `bye`, or at the end of the input. An answer cut short by the server
 /// closing the connection is an error.
 pub fn chat(stream: TcpStream, input: impl BufRead, mut output: impl Write) -> io::Result<()> {
-    let mut writer = stream.try_clone()?;
-    let mut reader = BufReader::new(stream);
-    for question in input.lines() {
-        let question = question?;
-        writer.write_all(format!("{question}\n").as_bytes())?;
-        let mut answer = String::new();
-        reader.read_line(&mut answer)?;
-        if !answer.ends_with('\n') {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "the server closed the connection before answering",
-            ));
-        }
-        output.write_all(answer.as_bytes())?;
-        output.flush()?;
-        if question == "bye" {
-            break;
-        }
-    }
-    Ok(())
+    // TODO: keep one BufReader over the stream for reading answers (`try_clone` gives a
+    // second handle for writing). For each input line: `write_all` it with `\n`,
+    // `read_line` one answer, write it to `output` and flush; stop after `bye`.
+    todo!("ask each question and print each answer")
 }
 // ANCHOR_END: chat

@@ -13,6 +13,9 @@
 //! TCP is a byte stream, so one `read` may hold half a line or several lines: the
 //! server reads whole lines through a `BufReader`. Each client gets its own thread,
 //! so a slow client never holds up the others.
+//!
+//! Exercise: read "TCP programming" (book/src/tcp.md), then replace the four `todo!()`s.
+//! Leave the signatures as they are: the grader calls these functions.
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -24,12 +27,8 @@ pub const DEFAULT_REPLY: &str = "pardon?";
 // ANCHOR: reply
 /// The answer to one question, given without its line ending.
 pub fn reply(question: &str) -> &'static str {
-    match question {
-        "how are u" => "fine",
-        "how old are u" => "nicai",
-        "bye" => "bye",
-        _ => DEFAULT_REPLY,
-    }
+    // TODO: match the whole question against the table above.
+    todo!("answer one question")
 }
 // ANCHOR_END: reply
 
@@ -37,7 +36,8 @@ pub fn reply(question: &str) -> &'static str {
 /// Binds a listening TCP socket to `addr`, such as `127.0.0.1:50007`; port 0 asks the
 /// OS for any free port.
 pub fn bind(addr: &str) -> io::Result<TcpListener> {
-    TcpListener::bind(addr)
+    // TODO: bind a TcpListener to exactly the address given.
+    todo!("bind a TCP listener to `addr`")
 }
 // ANCHOR_END: bind
 
@@ -45,22 +45,10 @@ pub fn bind(addr: &str) -> io::Result<TcpListener> {
 /// Accepts clients forever, each served by `handle_client` on a thread of its own.
 /// A client that fails is reported on stderr; the server goes on serving the others.
 pub fn serve(listener: TcpListener) -> io::Result<()> {
-    for stream in listener.incoming() {
-        let stream = match stream {
-            Ok(stream) => stream,
-            Err(err) => {
-                eprintln!("accept failed: {err}");
-                continue;
-            }
-        };
-        thread::spawn(move || {
-            let peer = stream.peer_addr();
-            if let Err(err) = handle_client(stream) {
-                eprintln!("client {peer:?}: {err}");
-            }
-        });
-    }
-    Ok(())
+    // TODO: loop over `listener.incoming()`; give each client its own thread that calls
+    // `handle_client` and reports its error on stderr. One client's error must not stop
+    // the others.
+    todo!("accept clients forever")
 }
 // ANCHOR_END: serve
 
@@ -68,21 +56,9 @@ pub fn serve(listener: TcpListener) -> io::Result<()> {
 /// Answers one client's questions, a line each, until it says `bye` or closes the
 /// connection. Returns an error for a line that is not UTF-8.
 pub fn handle_client(stream: TcpStream) -> io::Result<()> {
-    let mut writer = stream.try_clone()?;
-    let mut reader = BufReader::new(stream);
-    let mut line = String::new();
-    loop {
-        line.clear();
-        if reader.read_line(&mut line)? == 0 {
-            return Ok(()); // the client closed the connection
-        }
-        let question = line.strip_suffix('\n').unwrap_or(&line);
-        let question = question.strip_suffix('\r').unwrap_or(question);
-        let answer = reply(question);
-        writer.write_all(format!("{answer}\n").as_bytes())?;
-        if answer == "bye" {
-            return Ok(()); // dropping the stream closes the connection
-        }
-    }
+    // TODO: keep one BufReader over the stream (`try_clone` gives a second handle for
+    // writing). Loop: `read_line` (0 means the client has gone), drop the `\n` and any
+    // `\r`, `write_all` the reply with `\n`, and return after answering `bye`.
+    todo!("answer one client")
 }
 // ANCHOR_END: handle_client

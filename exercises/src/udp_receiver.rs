@@ -3,6 +3,9 @@
 //! It binds a UDP socket and prints every datagram that arrives, one line each, as
 //! `<sender address>: <text>`, until a datagram says `bye`. UDP keeps message
 //! boundaries: one `send_to` on the sender is one `recv_from` here.
+//!
+//! Exercise: read "UDP programming" (book/src/udp.md), then replace the two `todo!()`s.
+//! Leave the signatures as they are: the grader calls these functions.
 
 use std::io::{self, Write};
 use std::net::UdpSocket;
@@ -15,7 +18,8 @@ pub const BUFFER_LEN: usize = 65_535;
 /// Binds a UDP socket to `addr`, such as `127.0.0.1:5000`; port 0 asks the OS for any
 /// free port.
 pub fn bind(addr: &str) -> io::Result<UdpSocket> {
-    UdpSocket::bind(addr)
+    // TODO: bind a UdpSocket to exactly the address given.
+    todo!("bind a UDP socket to `addr`")
 }
 // ANCHOR_END: bind
 
@@ -23,15 +27,8 @@ pub fn bind(addr: &str) -> io::Result<UdpSocket> {
 /// Receives datagrams on `socket` and writes one line per datagram to `out`: the
 /// sender's address, `": "`, then the text. Returns after the datagram `bye`.
 pub fn receive_until_bye(socket: &UdpSocket, out: &mut impl Write) -> io::Result<()> {
-    let mut buf = vec![0; BUFFER_LEN];
-    loop {
-        let (len, sender) = socket.recv_from(&mut buf)?;
-        let text = String::from_utf8_lossy(&buf[..len]);
-        writeln!(out, "{sender}: {text}")?;
-        out.flush()?;
-        if text == "bye" {
-            return Ok(());
-        }
-    }
+    // TODO: loop: receive one datagram into a buffer of BUFFER_LEN bytes with `recv_from`,
+    // write `<sender>: <text>` and a newline to `out`, flush it, and return after `bye`.
+    todo!("print each datagram until `bye`")
 }
 // ANCHOR_END: receive

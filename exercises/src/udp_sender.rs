@@ -2,6 +2,9 @@
 //!
 //! It sends each line of its input, without the newline, as one datagram to the
 //! receiver, in order, and stops after the line `bye` or at the end of the input.
+//!
+//! Exercise: read "UDP programming" (book/src/udp.md), then replace the two `todo!()`s.
+//! Leave the signatures as they are: the grader calls these functions.
 
 use std::io::{self, BufRead};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
@@ -11,13 +14,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 /// on the loopback address when `to` is on loopback, otherwise on the unspecified
 /// address, and always of the same family (IPv4 or IPv6) as `to`.
 pub fn open(to: SocketAddr) -> io::Result<UdpSocket> {
-    let ip: IpAddr = match (to.is_ipv4(), to.ip().is_loopback()) {
-        (true, true) => Ipv4Addr::LOCALHOST.into(),
-        (true, false) => Ipv4Addr::UNSPECIFIED.into(),
-        (false, true) => Ipv6Addr::LOCALHOST.into(),
-        (false, false) => Ipv6Addr::UNSPECIFIED.into(),
-    };
-    UdpSocket::bind(SocketAddr::new(ip, 0))
+    // TODO: choose 127.0.0.1, 0.0.0.0, ::1 or :: by the family of `to` and whether it is
+    // loopback, then bind a UdpSocket there on port 0.
+    todo!("bind a UDP socket to send to `to`")
 }
 // ANCHOR_END: open
 
@@ -26,15 +25,7 @@ pub fn open(to: SocketAddr) -> io::Result<UdpSocket> {
 /// Stops after sending `bye`, or at the end of the input. Returns how many datagrams
 /// it sent.
 pub fn send_lines(socket: &UdpSocket, to: SocketAddr, input: impl BufRead) -> io::Result<usize> {
-    let mut sent = 0;
-    for line in input.lines() {
-        let line = line?;
-        socket.send_to(line.as_bytes(), to)?;
-        sent += 1;
-        if line == "bye" {
-            break;
-        }
-    }
-    Ok(sent)
+    // TODO: for each line of `input`, `send_to` it as one datagram; stop after `bye`.
+    todo!("send each line as one datagram")
 }
 // ANCHOR_END: send

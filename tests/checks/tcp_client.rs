@@ -6,43 +6,7 @@ use grader::peer::{Heard, ReferenceServer, TcpPeer, chat_answer};
 use grader::program::Finished;
 use grader::{Check, Failure, Session, WAIT};
 
-pub const CHECKS: &[Check] = &[
-    Check {
-        exercise: "tcp_client",
-        name: "connects_to_the_address_it_is_given",
-        run: connects_to_the_address_it_is_given,
-    },
-    Check {
-        exercise: "tcp_client",
-        name: "asks_and_prints_each_answer",
-        run: asks_and_prints_each_answer,
-    },
-    Check {
-        exercise: "tcp_client",
-        name: "reads_an_answer_split_across_writes",
-        run: reads_an_answer_split_across_writes,
-    },
-    Check {
-        exercise: "tcp_client",
-        name: "stops_after_bye",
-        run: stops_after_bye,
-    },
-    Check {
-        exercise: "tcp_client",
-        name: "stops_at_the_end_of_input",
-        run: stops_at_the_end_of_input,
-    },
-    Check {
-        exercise: "tcp_client",
-        name: "reports_when_nobody_listens",
-        run: reports_when_nobody_listens,
-    },
-    Check {
-        exercise: "tcp_client",
-        name: "reports_when_the_server_hangs_up",
-        run: reports_when_the_server_hangs_up,
-    },
-];
+pub const CHECKS: &[Check] = grader::checks!("tcp_client": connects_to_the_address_it_is_given, asks_and_prints_each_answer, reads_an_answer_split_across_writes, stops_after_bye, stops_at_the_end_of_input, reports_when_nobody_listens, reports_when_the_server_hangs_up);
 
 fn connects_to_the_address_it_is_given(session: &Session) -> Result<(), Failure> {
     let listener =
@@ -76,8 +40,8 @@ fn connects_to_the_address_it_is_given(session: &Session) -> Result<(), Failure>
 
 /// The reference server's side of a normal chat: answers each line until `bye`, then
 /// closes. With `split`, each answer goes out in two writes.
-fn answer_questions(split: bool) -> impl FnOnce(TcpPeer) + Send + 'static {
-    move |mut server| {
+fn answer_questions(split: bool) -> impl FnOnce(&mut TcpPeer) + Send + 'static {
+    move |server| {
         while let Heard::Line(line) = server.hear() {
             let question = line.trim_end_matches('\n').trim_end_matches('\r');
             let answer = format!("{}\n", chat_answer(question));
@@ -97,12 +61,19 @@ fn answer_questions(split: bool) -> impl FnOnce(TcpPeer) + Send + 'static {
 fn chat_with(
     session: &Session,
     input: &str,
-    script: impl FnOnce(TcpPeer) + Send + 'static,
+    script: impl FnOnce(&mut TcpPeer) + Send + 'static,
 ) -> Result<Finished, Failure> {
     let server = ReferenceServer::start(session, script)?;
     let finished = session.run_to_end("tcp-client", &server.addr.to_string(), input);
-    server.finish();
-    finished
+    let seen = server.finish();
+    match finished {
+        Err(Failure::Wrong { .. }) | Ok(_) if seen.heard_unterminated => Err(session.wrong(
+            "each question to end in `\\n`",
+            "questions sent without their `\\n`: the server cannot know a question is complete \
+             until its line ends, so it never answers",
+        )),
+        finished => finished,
+    }
 }
 
 fn expect_stdout(session: &Session, finished: &Finished, want: &str) -> Result<(), Failure> {
@@ -117,7 +88,9 @@ fn expect_stdout(session: &Session, finished: &Finished, want: &str) -> Result<(
             ))
         };
     }
-    let mistake = if got.contains("\n\n") {
+    let mistake = if got.starts_with(want) {
+        "more answers than expected: the client does not stop after `bye`"
+    } else if got.contains("\n\n") {
         "an extra empty line: the answer read by `read_line` already ends in `\\n`; use `print!`, not `println!`"
     } else if got.is_empty() {
         "no answer printed: questions sent without their `\\n` (the server waits for the end of the line), \
@@ -149,7 +122,7 @@ fn reads_an_answer_split_across_writes(session: &Session) -> Result<(), Failure>
 
 fn stops_after_bye(session: &Session) -> Result<(), Failure> {
     // This server answers `bye` but keeps the connection open: the client must stop by itself.
-    let finished = chat_with(session, "bye\nhow are u\n", |mut server| {
+    let finished = chat_with(session, "bye\nhow are u\n", |server| {
         while let Heard::Line(line) = server.hear() {
             server.send(format!("{}\n", chat_answer(line.trim_end())).as_bytes());
         }
@@ -159,7 +132,7 @@ fn stops_after_bye(session: &Session) -> Result<(), Failure> {
 
 fn stops_at_the_end_of_input(session: &Session) -> Result<(), Failure> {
     // This server never closes first: the client must stop when its input ends.
-    let finished = chat_with(session, "how are u\n", |mut server| {
+    let finished = chat_with(session, "how are u\n", |server| {
         while let Heard::Line(line) = server.hear() {
             server.send(format!("{}\n", chat_answer(line.trim_end())).as_bytes());
         }
@@ -183,7 +156,7 @@ fn reports_when_nobody_listens(session: &Session) -> Result<(), Failure> {
 }
 
 fn reports_when_the_server_hangs_up(session: &Session) -> Result<(), Failure> {
-    let finished = chat_with(session, "how are u\nhow old are u\n", |mut server| {
+    let finished = chat_with(session, "how are u\nhow old are u\n", |server| {
         server.hear();
         server.finish_sending();
         // Reads on until the client gives up, so that the client sees a clean close.

@@ -1,5 +1,6 @@
 //! Checks of the UDP receiver (`exercises/src/udp_receiver.rs`).
 
+use std::io::ErrorKind;
 use std::net::UdpSocket;
 
 use grader::peer::UdpPeer;
@@ -7,28 +8,7 @@ use grader::{Check, Failure, Session, WAIT};
 
 use super::{expect_bound_as_asked, has_ipv6_loopback};
 
-pub const CHECKS: &[Check] = &[
-    Check {
-        exercise: "udp_receiver",
-        name: "binds_the_address_it_is_given",
-        run: binds_the_address_it_is_given,
-    },
-    Check {
-        exercise: "udp_receiver",
-        name: "prints_each_datagram_with_its_sender",
-        run: prints_each_datagram_with_its_sender,
-    },
-    Check {
-        exercise: "udp_receiver",
-        name: "keeps_long_datagrams_whole",
-        run: keeps_long_datagrams_whole,
-    },
-    Check {
-        exercise: "udp_receiver",
-        name: "exits_after_bye",
-        run: exits_after_bye,
-    },
-];
+pub const CHECKS: &[Check] = grader::checks!("udp_receiver": binds_the_address_it_is_given, prints_each_datagram_with_its_sender, keeps_long_datagrams_whole, exits_after_bye);
 
 fn binds_the_address_it_is_given(session: &Session) -> Result<(), Failure> {
     let mut asked = vec!["127.0.0.1:0"];
@@ -109,10 +89,12 @@ fn keeps_long_datagrams_whole(session: &Session) -> Result<(), Failure> {
         subject::udp_receiver::receive_until_bye(&socket, &mut out).map(|()| out)
     })?;
     let out = out.map_err(|err| {
-        session.wrong(
-            "receive_until_bye to return Ok after `bye`",
-            format!("it returned the error {err}"),
-        )
+        let mistake = if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) {
+            "it went on waiting after `bye` until the socket's timeout: a loop that does not stop at `bye`".to_string()
+        } else {
+            format!("it returned the error {err}")
+        };
+        session.wrong("receive_until_bye to return Ok after `bye`", mistake)
     })?;
     let out = String::from_utf8_lossy(&out);
     let from = sender.addr();

@@ -7,28 +7,7 @@ use grader::{Check, Failure, Session, WAIT};
 
 use super::has_ipv6_loopback;
 
-pub const CHECKS: &[Check] = &[
-    Check {
-        exercise: "udp_sender",
-        name: "opens_a_socket_near_the_destination",
-        run: opens_a_socket_near_the_destination,
-    },
-    Check {
-        exercise: "udp_sender",
-        name: "sends_each_line_as_one_datagram",
-        run: sends_each_line_as_one_datagram,
-    },
-    Check {
-        exercise: "udp_sender",
-        name: "stops_after_bye",
-        run: stops_after_bye,
-    },
-    Check {
-        exercise: "udp_sender",
-        name: "stops_at_the_end_of_input",
-        run: stops_at_the_end_of_input,
-    },
-];
+pub const CHECKS: &[Check] = grader::checks!("udp_sender": opens_a_socket_near_the_destination, sends_each_line_as_one_datagram, stops_after_bye, stops_at_the_end_of_input);
 
 fn opens_a_socket_near_the_destination(session: &Session) -> Result<(), Failure> {
     let mut cases = vec![
@@ -101,10 +80,10 @@ fn expect_datagrams(session: &Session, got: &[String], want: &[&str]) -> Result<
     let mistake = if got.is_empty() {
         "nothing arrived: sending to another address than the one given, or not sending at all"
             .to_string()
+    } else if got.iter().any(|d| d.trim_end().contains('\n')) {
+        "several lines in one datagram: call `send_to` once per line".to_string()
     } else if got.iter().any(|d| d.ends_with('\n')) {
         "the datagrams carry the line's `\\n`: send the line without its line ending".to_string()
-    } else if got.len() < want.len() && got.iter().any(|d| d.contains('\n')) {
-        "several lines in one datagram: call `send_to` once per line".to_string()
     } else if got.len() > want.len() {
         format!(
             "{} datagram(s) too many: stop after `bye`, and send nothing for the end of input",

@@ -29,6 +29,15 @@ impl Check {
     }
 }
 
+/// The checks of one exercise, each named after its function:
+/// `checks!("udp_receiver": binds_the_address_it_is_given, exits_after_bye)`.
+#[macro_export]
+macro_rules! checks {
+    ($exercise:literal: $($check:ident),* $(,)?) => {
+        &[$($crate::Check { exercise: $exercise, name: stringify!($check), run: $check }),*]
+    };
+}
+
 /// A check's verdict, as the machine-readable report writes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
@@ -42,10 +51,11 @@ pub enum Verdict {
 
 /// Runs `checks` against the crate `krate` whose binary is `bin`, with cargo test's
 /// usual command line (filters, `--list`, `--exact`, ...). If the environment variable
-/// `GRADER_REPORT` names a file, writes one `name<TAB>verdict` line per check run to it.
+/// `GRADER_REPORT` names a file, writes one `name<TAB>verdict<TAB>message` line per check
+/// run to it, the message on one line.
 pub fn run(bin: &str, krate: &'static str, checks: Vec<Check>) -> ExitCode {
     let args = Arguments::from_args();
-    let verdicts: Arc<Mutex<Vec<(String, Verdict)>>> = Arc::default();
+    let verdicts: Arc<Mutex<Vec<(String, Verdict, String)>>> = Arc::default();
     let trials = checks
         .into_iter()
         .map(|check| {
@@ -53,10 +63,16 @@ pub fn run(bin: &str, krate: &'static str, checks: Vec<Check>) -> ExitCode {
             let verdicts = Arc::clone(&verdicts);
             Trial::test(check.full_name(), move || {
                 let (verdict, result) = judge(check, bin, krate);
+                let message = result
+                    .as_ref()
+                    .err()
+                    .and_then(|f| f.message())
+                    .unwrap_or_default();
+                let entry = (check.full_name(), verdict, message.replace('\n', " / "));
                 verdicts
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .push((check.full_name(), verdict));
+                    .push(entry);
                 result
             })
         })
@@ -64,8 +80,8 @@ pub fn run(bin: &str, krate: &'static str, checks: Vec<Check>) -> ExitCode {
     let conclusion = libtest_mimic::run(&args, trials);
     if let Some(path) = std::env::var_os("GRADER_REPORT") {
         let mut report = String::new();
-        for (name, verdict) in verdicts.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-            let _ = writeln!(report, "{name}\t{verdict:?}");
+        for (name, verdict, message) in verdicts.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            let _ = writeln!(report, "{name}\t{verdict:?}\t{message}");
         }
         if let Err(err) = std::fs::write(&path, report) {
             eprintln!(

@@ -4,6 +4,8 @@
 
 use std::io::{self, BufRead, BufReader, ErrorKind, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -25,6 +27,8 @@ pub struct TcpPeer {
     stream: TcpStream,
     reader: BufReader<TcpStream>,
     log: Transcript,
+    /// Whether some bytes came that never got their `\n`.
+    pub heard_unterminated: bool,
 }
 
 /// What a read from a [`TcpPeer`] found.
@@ -53,7 +57,9 @@ impl TcpPeer {
                 session.note(format!("{name}: ✗ cannot connect to {addr}: {err}"));
                 Err(session.wrong(
                     format!("the server to accept a connection at {addr}"),
-                    "the server stopped listening: it returned from its accept loop, or crashed",
+                    "the server stopped listening: it accepted only one client, or returned from its \
+                     accept loop (an error from one client returned with `?` stops the whole server), \
+                     or crashed",
                 ))
             }
         }
@@ -69,6 +75,7 @@ impl TcpPeer {
             stream,
             reader,
             log: log.clone(),
+            heard_unterminated: false,
         })
     }
 
@@ -103,6 +110,9 @@ impl TcpPeer {
             }
             Err(err) => Heard::Error(err.to_string()),
         };
+        if let Heard::Closed(rest) | Heard::Silence(rest) = &heard {
+            self.heard_unterminated |= !rest.is_empty();
+        }
         let event = match &heard {
             Heard::Line(line) => format!("← {}", show(line.as_bytes())),
             Heard::Closed(rest) if rest.is_empty() => "← connection closed".to_string(),
@@ -189,14 +199,24 @@ pub fn tcp_pair(session: &Session, name: &str) -> Result<(TcpPeer, TcpStream), F
 pub struct ReferenceServer {
     /// Where it listens.
     pub addr: SocketAddr,
-    thread: JoinHandle<bool>,
+    stop: Arc<AtomicBool>,
+    thread: JoinHandle<ServerEnd>,
+}
+
+/// What the reference server saw, once it has finished.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ServerEnd {
+    /// Whether anybody connected.
+    pub connected: bool,
+    /// Whether the client sent bytes that never got their `\n`.
+    pub heard_unterminated: bool,
 }
 
 impl ReferenceServer {
     /// Listens on a free loopback port and runs `script` on the first connection.
     pub fn start(
         session: &Session,
-        script: impl FnOnce(TcpPeer) + Send + 'static,
+        script: impl FnOnce(&mut TcpPeer) + Send + 'static,
     ) -> Result<ReferenceServer, Failure> {
         let listener = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.set_nonblocking(true).map(|()| l))
@@ -206,20 +226,37 @@ impl ReferenceServer {
             .map_err(|err| session.wrong("a reference server", err))?;
         session.note(format!("server: reference server listening on {addr}"));
         let log = session.log.clone();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
         let thread = thread::spawn(move || {
             let deadline = Instant::now() + WAIT;
             loop {
+                if stopped.load(Ordering::Relaxed) {
+                    log.note("server: … nobody connected");
+                    return ServerEnd::default();
+                }
                 match listener.accept() {
                     Ok((stream, from)) => {
                         log.note(format!("server: accepted a connection from {from}"));
                         let ready = stream
                             .set_nonblocking(false)
                             .and_then(|()| TcpPeer::new(&log, "server", stream));
-                        match ready {
-                            Ok(peer) => script(peer),
-                            Err(err) => log.note(format!("server: ✗ {err}")),
-                        }
-                        return true;
+                        return match ready {
+                            Ok(mut peer) => {
+                                script(&mut peer);
+                                ServerEnd {
+                                    connected: true,
+                                    heard_unterminated: peer.heard_unterminated,
+                                }
+                            }
+                            Err(err) => {
+                                log.note(format!("server: ✗ {err}"));
+                                ServerEnd {
+                                    connected: true,
+                                    heard_unterminated: false,
+                                }
+                            }
+                        };
                     }
                     Err(err)
                         if err.kind() == ErrorKind::WouldBlock && Instant::now() < deadline =>
@@ -228,17 +265,19 @@ impl ReferenceServer {
                     }
                     Err(_) => {
                         log.note(format!("server: … no connection within {WAIT:?}"));
-                        return false;
+                        return ServerEnd::default();
                     }
                 }
             }
         });
-        Ok(ReferenceServer { addr, thread })
+        Ok(ReferenceServer { addr, stop, thread })
     }
 
-    /// Waits for the script to end; returns whether anybody connected.
-    pub fn finish(self) -> bool {
-        self.thread.join().unwrap_or(false)
+    /// Stops waiting for a connection, waits for the script to end if one came, and
+    /// says what it saw.
+    pub fn finish(self) -> ServerEnd {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.join().unwrap_or_default()
     }
 }
 

@@ -131,15 +131,17 @@ impl Running {
     /// ended: an untouched `todo!()` is "not done", a panic is named as such.
     pub fn explain(&mut self, session: &Session, failure: Failure) -> Failure {
         let status = self.wait_for_exit(Duration::from_millis(300));
-        match self.verdict_on_end(session, status, "the rest of the check") {
-            Some(verdict @ Failure::NotDone { .. }) => verdict,
-            Some(Failure::Wrong { mistake, .. }) if matches!(failure, Failure::Wrong { .. }) => {
-                let Failure::Wrong { expected, .. } = failure else {
-                    unreachable!()
-                };
+        match (
+            self.verdict_on_end(session, status, "the rest of the check"),
+            failure,
+        ) {
+            (Some(not_done @ Failure::NotDone { .. }), _) => not_done,
+            (Some(Failure::Wrong { mistake, .. }), Failure::Wrong { expected, .. })
+                if mistake.contains("panicked") =>
+            {
                 Failure::Wrong { expected, mistake }
             }
-            _ => failure,
+            (_, failure) => failure,
         }
     }
 

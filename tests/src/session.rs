@@ -105,7 +105,7 @@ impl Session {
                 self.note(format!("… {what} had not returned after {wait:?}"));
                 Err(self.wrong(
                     format!("{what} to return within {wait:?}"),
-                    "a loop that never ends, or a blocking read or accept that waits for \
+                    "a loop that does not stop, or a blocking read or accept that waits for \
                      something the check never sends",
                 ))
             }

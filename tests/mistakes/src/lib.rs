@@ -1,0 +1,19 @@
+//! Deliberately wrong answers to the exercises: the mistakes learners make, one at a time.
+//!
+//! Each module has the exercise's functions. With the environment variable `MISTAKE`
+//! unset they are the model answers; with `MISTAKE=<name>`, the function that name
+//! concerns makes that mistake. `tests/grade.rs` runs the checks once per mistake and
+//! proves that the checks it names fail, with a message that names the mistake.
+
+// The command line is the model answers' own, calling this crate's functions.
+#[path = "../../../solutions/src/cli.rs"]
+pub mod cli;
+pub mod tcp_client;
+pub mod tcp_server;
+pub mod udp_receiver;
+pub mod udp_sender;
+
+/// Whether the mistake `name` is the one to make.
+pub fn making(name: &str) -> bool {
+    std::env::var("MISTAKE").is_ok_and(|m| m == name)
+}

@@ -1,0 +1,56 @@
+//! Mistakes in the chat client.
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+
+use crate::making;
+use solutions::tcp_client as model;
+
+pub fn connect(addr: &str) -> io::Result<TcpStream> {
+    if making("client_unwraps") {
+        return Ok(TcpStream::connect(addr).unwrap());
+    }
+    model::connect(addr)
+}
+
+pub fn chat(stream: TcpStream, input: impl BufRead, mut output: impl Write) -> io::Result<()> {
+    let mut writer = stream.try_clone()?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    for question in input.lines() {
+        let question = question?;
+        let ending = if making("client_forgets_the_newline") {
+            ""
+        } else {
+            "\n"
+        };
+        writer.write_all(format!("{question}{ending}").as_bytes())?;
+        let mut answer = String::new();
+        if making("client_one_read_per_answer") {
+            let mut buf = [0; 1024];
+            let len = (&stream).read(&mut buf)?;
+            answer = String::from_utf8_lossy(&buf[..len]).into_owned();
+        } else if reader.read_line(&mut answer)? == 0 {
+            if making("client_takes_a_hang_up_for_the_end") {
+                return Ok(());
+            }
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the server hung up",
+            ));
+        }
+        if making("client_prints_an_extra_newline") {
+            writeln!(output, "{answer}")?;
+        } else {
+            output.write_all(answer.as_bytes())?;
+        }
+        output.flush()?;
+        if question == "bye" && !making("client_ignores_bye") {
+            break;
+        }
+    }
+    if making("client_waits_for_the_server_to_close") {
+        let mut rest = String::new();
+        reader.read_to_string(&mut rest)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! Mistakes in the chat server.
+
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::thread;
+
+use crate::making;
+use solutions::tcp_server as model;
+
+pub fn reply(question: &str) -> &'static str {
+    if making("reply_matches_loosely") {
+        let question = question.to_lowercase();
+        return if question.contains("old") {
+            "nicai"
+        } else if question.contains("how are u") {
+            "fine"
+        } else if question.starts_with("bye") {
+            "bye"
+        } else {
+            model::DEFAULT_REPLY
+        };
+    }
+    model::reply(question)
+}
+
+pub fn bind(addr: &str) -> io::Result<TcpListener> {
+    if making("server_binds_every_interface") {
+        return TcpListener::bind("0.0.0.0:0");
+    }
+    model::bind(addr)
+}
+
+pub fn serve(listener: TcpListener) -> io::Result<()> {
+    if making("server_serves_one_client_only") {
+        let (stream, _) = listener.accept()?;
+        return handle_client(stream);
+    }
+    for stream in listener.incoming() {
+        if making("server_one_client_at_a_time") {
+            let _ = handle_client(stream?);
+        } else if making("server_stops_on_a_client_error") {
+            handle_client(stream?)?;
+        } else {
+            let stream = stream?;
+            thread::spawn(move || handle_client(stream));
+        }
+    }
+    Ok(())
+}
+
+pub fn handle_client(stream: TcpStream) -> io::Result<()> {
+    if making("server_one_read_per_question") {
+        return one_read_per_question(stream);
+    }
+    let mut writer: Box<dyn Write> = if making("server_never_flushes") {
+        Box::new(BufWriter::new(stream.try_clone()?))
+    } else {
+        Box::new(stream.try_clone()?)
+    };
+    let mut reader = BufReader::new(stream.try_clone()?);
+    loop {
+        if making("server_new_reader_per_question") {
+            reader = BufReader::new(stream.try_clone()?);
+        }
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 && !making("server_ignores_the_end") {
+            return Ok(());
+        }
+        let question = line.trim_end_matches(['\r', '\n']);
+        let answer = reply(question);
+        let ending = if making("server_forgets_the_newline") {
+            ""
+        } else {
+            "\n"
+        };
+        writer.write_all(format!("{answer}{ending}").as_bytes())?;
+        if answer == "bye" && !making("server_stays_after_bye") {
+            return Ok(());
+        }
+        if line.is_empty() {
+            thread::yield_now();
+        }
+    }
+}
+
+fn one_read_per_question(mut stream: TcpStream) -> io::Result<()> {
+    let mut buf = [0; 1024];
+    loop {
+        let len = stream.read(&mut buf)?;
+        if len == 0 {
+            return Ok(());
+        }
+        let question = String::from_utf8_lossy(&buf[..len]);
+        let answer = reply(question.trim_end());
+        stream.write_all(format!("{answer}\n").as_bytes())?;
+        if answer == "bye" {
+            return Ok(());
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! Mistakes in the UDP sender.
+
+use std::io::{self, BufRead};
+use std::net::{SocketAddr, UdpSocket};
+
+use crate::making;
+use solutions::udp_sender as model;
+
+pub fn open(to: SocketAddr) -> io::Result<UdpSocket> {
+    if making("sender_binds_every_interface") {
+        return UdpSocket::bind(if to.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" });
+    }
+    if making("sender_binds_ipv4_only") {
+        return UdpSocket::bind("127.0.0.1:0");
+    }
+    model::open(to)
+}
+
+pub fn send_lines(
+    socket: &UdpSocket,
+    to: SocketAddr,
+    mut input: impl BufRead,
+) -> io::Result<usize> {
+    if making("sender_sends_all_in_one") {
+        let mut all = String::new();
+        io::Read::read_to_string(&mut input, &mut all)?;
+        socket.send_to(all.as_bytes(), to)?;
+        return Ok(1);
+    }
+    let mut sent = 0;
+    loop {
+        let mut line = String::new();
+        if input.read_line(&mut line)? == 0 {
+            return Ok(sent);
+        }
+        if !making("sender_keeps_the_newline") {
+            line = line.trim_end_matches(['\r', '\n']).to_string();
+        }
+        socket.send_to(line.as_bytes(), to)?;
+        sent += 1;
+        if line.trim_end() == "bye" && !making("sender_ignores_bye") {
+            return Ok(sent);
+        }
+    }
+}
