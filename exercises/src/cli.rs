@@ -18,26 +18,10 @@ pub const TCP_DEFAULT: &str = "127.0.0.1:50007";
 
 /// Each program: its name, its default address, what it does.
 const PROGRAMS: &[(&str, &str, &str)] = &[
-    (
-        "udp-receiver",
-        UDP_DEFAULT,
-        "print each datagram until `bye`",
-    ),
-    (
-        "udp-sender",
-        UDP_DEFAULT,
-        "send each line of stdin as a datagram",
-    ),
-    (
-        "tcp-server",
-        TCP_DEFAULT,
-        "answer the chat protocol, many clients at once",
-    ),
-    (
-        "tcp-client",
-        TCP_DEFAULT,
-        "send each line of stdin, print each answer",
-    ),
+    ("udp-receiver", UDP_DEFAULT, "print each datagram until `bye`"),
+    ("udp-sender", UDP_DEFAULT, "send each line of stdin as a datagram"),
+    ("tcp-server", TCP_DEFAULT, "answer the chat protocol, many clients at once"),
+    ("tcp-client", TCP_DEFAULT, "send each line of stdin, print each answer"),
 ];
 
 /// Runs the program named by the first argument and returns the process's exit code.
@@ -61,10 +45,7 @@ pub fn main() -> ExitCode {
 }
 
 fn usage() -> ExitCode {
-    eprintln!(
-        "usage: cargo run -p {} -- <program> [ADDR]\n\nprograms:",
-        env!("CARGO_PKG_NAME")
-    );
+    eprintln!("usage: cargo run -p {} -- <program> [ADDR]\n\nprograms:", env!("CARGO_PKG_NAME"));
     for (name, default, what) in PROGRAMS {
         eprintln!("  {name:<13} {what} (ADDR defaults to {default})");
     }

@@ -10,13 +10,7 @@ use grader::{Check, Failure, Session};
 
 /// Every check, grouped by exercise in the registry's order.
 pub fn all() -> Vec<Check> {
-    [
-        udp_receiver::CHECKS,
-        udp_sender::CHECKS,
-        tcp_server::CHECKS,
-        tcp_client::CHECKS,
-    ]
-    .concat()
+    [udp_receiver::CHECKS, udp_sender::CHECKS, tcp_server::CHECKS, tcp_client::CHECKS].concat()
 }
 
 /// Expects a socket bound where it was asked: the same IP address, and a real port

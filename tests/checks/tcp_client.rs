@@ -11,23 +11,18 @@ pub const CHECKS: &[Check] = grader::checks!("tcp_client": connects_to_the_addre
 fn connects_to_the_address_it_is_given(session: &Session) -> Result<(), Failure> {
     let listener =
         TcpListener::bind("127.0.0.1:0").map_err(|err| session.wrong("a listener", err))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|err| session.wrong("a listener", err))?;
+    let addr = listener.local_addr().map_err(|err| session.wrong("a listener", err))?;
     session.note(format!("a reference listener waits at {addr}"));
     let target = addr.to_string();
-    let stream = session.call("tcp_client::connect", WAIT, move || {
-        subject::tcp_client::connect(&target)
-    })?;
+    let stream =
+        session.call("tcp_client::connect", WAIT, move || subject::tcp_client::connect(&target))?;
     let stream = stream.map_err(|err| {
         session.wrong(
             format!("connect(\"{addr}\") to succeed"),
             format!("it returned the error {err}"),
         )
     })?;
-    let peer = stream
-        .peer_addr()
-        .map_err(|err| session.wrong("a connected stream", err))?;
+    let peer = stream.peer_addr().map_err(|err| session.wrong("a connected stream", err))?;
     session.note(format!("connected to {peer}"));
     if peer != addr {
         return Err(session.wrong(
@@ -102,11 +97,8 @@ fn expect_stdout(session: &Session, finished: &Finished, want: &str) -> Result<(
 }
 
 fn asks_and_prints_each_answer(session: &Session) -> Result<(), Failure> {
-    let finished = chat_with(
-        session,
-        "how are u\nhow old are u\nwhat?\nbye\n",
-        answer_questions(false),
-    )?;
+    let finished =
+        chat_with(session, "how are u\nhow old are u\nwhat?\nbye\n", answer_questions(false))?;
     expect_stdout(session, &finished, "fine\nnicai\npardon?\nbye\n")
 }
 
@@ -144,13 +136,9 @@ fn reports_when_nobody_listens(session: &Session) -> Result<(), Failure> {
     let addr = {
         let listener =
             TcpListener::bind("127.0.0.1:0").map_err(|err| session.wrong("a free port", err))?;
-        listener
-            .local_addr()
-            .map_err(|err| session.wrong("a free port", err))?
+        listener.local_addr().map_err(|err| session.wrong("a free port", err))?
     };
-    session.note(format!(
-        "nobody listens at {addr} (the check bound it, then closed it)"
-    ));
+    session.note(format!("nobody listens at {addr} (the check bound it, then closed it)"));
     let finished = session.run_to_end("tcp-client", &addr.to_string(), "how are u\n")?;
     expect_one_clear_error(session, &finished, "nobody listens")
 }
@@ -162,11 +150,7 @@ fn reports_when_the_server_hangs_up(session: &Session) -> Result<(), Failure> {
         // Reads on until the client gives up, so that the client sees a clean close.
         let _ = server.hear();
     })?;
-    expect_one_clear_error(
-        session,
-        &finished,
-        "the server closed the connection without answering",
-    )
+    expect_one_clear_error(session, &finished, "the server closed the connection without answering")
 }
 
 /// Expects exit code 1, nothing on stdout, and one line on stderr without a panic.
@@ -176,10 +160,8 @@ fn expect_one_clear_error(
     when: &str,
 ) -> Result<(), Failure> {
     let stderr = finished.stderr();
-    let error_lines: Vec<&str> = stderr
-        .lines()
-        .filter(|l| !l.starts_with("connected to "))
-        .collect();
+    let error_lines: Vec<&str> =
+        stderr.lines().filter(|l| !l.starts_with("connected to ")).collect();
     if stderr.contains("panicked") {
         return Err(session.wrong(
             format!("one clear error line when {when}, not a panic"),

@@ -22,9 +22,8 @@ fn replies_to_each_question(session: &Session) -> Result<(), Failure> {
         ("how are u old", "pardon?"),
     ];
     for (question, want) in cases {
-        let got = session.call("tcp_server::reply", WAIT, move || {
-            subject::tcp_server::reply(question)
-        })?;
+        let got = session
+            .call("tcp_server::reply", WAIT, move || subject::tcp_server::reply(question))?;
         session.note(format!("reply({question:?}) = {got:?}"));
         if got != want {
             return Err(session.wrong(
@@ -43,18 +42,13 @@ fn binds_the_address_it_is_given(session: &Session) -> Result<(), Failure> {
         asked.push("[::1]:0");
     }
     for addr in asked {
-        let listener = session.call("tcp_server::bind", WAIT, move || {
-            subject::tcp_server::bind(addr)
-        })?;
+        let listener =
+            session.call("tcp_server::bind", WAIT, move || subject::tcp_server::bind(addr))?;
         let listener = listener.map_err(|err| {
-            session.wrong(
-                format!("bind({addr:?}) to succeed"),
-                format!("it returned the error {err}"),
-            )
+            session
+                .wrong(format!("bind({addr:?}) to succeed"), format!("it returned the error {err}"))
         })?;
-        let bound = listener
-            .local_addr()
-            .map_err(|err| session.wrong("a bound listener", err))?;
+        let bound = listener.local_addr().map_err(|err| session.wrong("a bound listener", err))?;
         expect_bound_as_asked(session, addr, bound)?;
     }
     Ok(())
@@ -66,9 +60,8 @@ fn client_of_handle_client(session: &Session) -> Result<(TcpPeer, HandleClient),
     let (client, theirs) = tcp_pair(session, "client")?;
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let _ = tx.send(grader::session::catch_panic(move || {
-            subject::tcp_server::handle_client(theirs)
-        }));
+        let _ = tx
+            .send(grader::session::catch_panic(move || subject::tcp_server::handle_client(theirs)));
     });
     Ok((client, HandleClient(rx)))
 }
@@ -115,9 +108,7 @@ fn ask(
 ) -> Result<(), Failure> {
     for (question, answer) in exchanges {
         client.send(question.as_bytes());
-        client
-            .expect_line(session, answer)
-            .map_err(|f| handler.explain(session, f))?;
+        client.expect_line(session, answer).map_err(|f| handler.explain(session, f))?;
     }
     Ok(())
 }
@@ -153,30 +144,21 @@ fn reads_a_question_split_across_writes(session: &Session) -> Result<(), Failure
 fn answers_two_questions_sent_together(session: &Session) -> Result<(), Failure> {
     let (mut client, handler) = client_of_handle_client(session)?;
     client.send(b"how are u\nhow old are u\n");
-    let two = client
-        .expect_line(session, "fine")
-        .and_then(|()| client.expect_line(session, "nicai"));
-    two.map_err(|f| handler.explain(session, f))
-        .map_err(|f| {
-            match f {
+    let two =
+        client.expect_line(session, "fine").and_then(|()| client.expect_line(session, "nicai"));
+    two.map_err(|f| handler.explain(session, f)).map_err(|f| match f {
         Failure::Wrong { expected, .. } => session.wrong(
             format!("{expected}: two questions in one write get two answers"),
             "taking one `read` for one question, or a new `BufReader` per question (it throws away \
              what it read ahead): keep one `BufReader` for the whole connection",
         ),
         not_done => not_done,
-    }
-        })
+    })
 }
 
 fn closes_the_connection_after_bye(session: &Session) -> Result<(), Failure> {
     let (mut client, handler) = client_of_handle_client(session)?;
-    ask(
-        session,
-        &mut client,
-        &handler,
-        &[("how are u\n", "fine"), ("bye\n", "bye")],
-    )?;
+    ask(session, &mut client, &handler, &[("how are u\n", "fine"), ("bye\n", "bye")])?;
     client.expect_closed(session, "answering `bye`")?;
     handler.returned(session, "`bye`")
 }
@@ -234,10 +216,9 @@ fn keeps_serving_after_a_client_leaves(session: &Session) -> Result<(), Failure>
             )
         })?;
         if !server.is_running() {
-            return Err(session.wrong(
-                "the server to keep running",
-                "returning after the first client",
-            ));
+            return Err(
+                session.wrong("the server to keep running", "returning after the first client")
+            );
         }
         Ok(())
     })

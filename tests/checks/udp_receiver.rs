@@ -16,18 +16,13 @@ fn binds_the_address_it_is_given(session: &Session) -> Result<(), Failure> {
         asked.push("[::1]:0");
     }
     for addr in asked {
-        let socket = session.call("udp_receiver::bind", WAIT, move || {
-            subject::udp_receiver::bind(addr)
-        })?;
+        let socket =
+            session.call("udp_receiver::bind", WAIT, move || subject::udp_receiver::bind(addr))?;
         let socket = socket.map_err(|err| {
-            session.wrong(
-                format!("bind({addr:?}) to succeed"),
-                format!("it returned the error {err}"),
-            )
+            session
+                .wrong(format!("bind({addr:?}) to succeed"), format!("it returned the error {err}"))
         })?;
-        let bound = socket
-            .local_addr()
-            .map_err(|err| session.wrong("a bound socket", err))?;
+        let bound = socket.local_addr().map_err(|err| session.wrong("a bound socket", err))?;
         expect_bound_as_asked(session, addr, bound)?;
     }
     Ok(())
@@ -39,11 +34,7 @@ fn prints_each_datagram_with_its_sender(session: &Session) -> Result<(), Failure
     expect_bound_as_asked(session, "127.0.0.1:0", addr)?;
     let alice = UdpPeer::bind(session, "alice")?;
     let bob = UdpPeer::bind(session, "bob")?;
-    for (peer, text) in [
-        (&alice, "hello"),
-        (&bob, "how are u"),
-        (&alice, "héllo wörld"),
-    ] {
+    for (peer, text) in [(&alice, "hello"), (&bob, "how are u"), (&alice, "héllo wörld")] {
         peer.send(text.as_bytes(), addr);
         let want = format!("{}: {text}\n", peer.addr());
         let line = receiver.line(session, &format!("the line {want:?}"))?;
@@ -71,12 +62,8 @@ fn prints_each_datagram_with_its_sender(session: &Session) -> Result<(), Failure
 
 fn keeps_long_datagrams_whole(session: &Session) -> Result<(), Failure> {
     let socket = UdpSocket::bind("127.0.0.1:0").map_err(|err| session.wrong("a socket", err))?;
-    socket
-        .set_read_timeout(Some(WAIT))
-        .map_err(|err| session.wrong("a socket", err))?;
-    let addr = socket
-        .local_addr()
-        .map_err(|err| session.wrong("a socket", err))?;
+    socket.set_read_timeout(Some(WAIT)).map_err(|err| session.wrong("a socket", err))?;
+    let addr = socket.local_addr().map_err(|err| session.wrong("a socket", err))?;
     let sender = UdpPeer::bind(session, "sender")?;
     let long = "x".repeat(1_500);
     let longest = "y".repeat(60_000);
@@ -104,11 +91,7 @@ fn keeps_long_datagrams_whole(session: &Session) -> Result<(), Failure> {
         lines.len(),
         lines.iter().map(|l| l.len()).collect::<Vec<_>>()
     ));
-    let want = [
-        format!("{from}: {long}"),
-        format!("{from}: {longest}"),
-        format!("{from}: bye"),
-    ];
+    let want = [format!("{from}: {long}"), format!("{from}: {longest}"), format!("{from}: bye")];
     if lines != want {
         return Err(session.wrong(
             "three lines: the 1,500-byte datagram, the 60,000-byte datagram and `bye`, each whole",

@@ -10,27 +10,18 @@ use super::has_ipv6_loopback;
 pub const CHECKS: &[Check] = grader::checks!("udp_sender": opens_a_socket_near_the_destination, sends_each_line_as_one_datagram, stops_after_bye, stops_at_the_end_of_input);
 
 fn opens_a_socket_near_the_destination(session: &Session) -> Result<(), Failure> {
-    let mut cases = vec![
-        ("127.0.0.1:5000", "127.0.0.1"),
-        ("192.0.2.7:5000", "0.0.0.0"),
-    ];
+    let mut cases = vec![("127.0.0.1:5000", "127.0.0.1"), ("192.0.2.7:5000", "0.0.0.0")];
     if has_ipv6_loopback() {
         cases.extend([("[::1]:5000", "::1"), ("[2001:db8::7]:5000", "::")]);
     }
     for (to, want_ip) in cases {
         let to: SocketAddr = to.parse().expect("literal address");
-        let socket = session.call("udp_sender::open", WAIT, move || {
-            subject::udp_sender::open(to)
-        })?;
+        let socket =
+            session.call("udp_sender::open", WAIT, move || subject::udp_sender::open(to))?;
         let socket = socket.map_err(|err| {
-            session.wrong(
-                format!("open({to}) to succeed"),
-                format!("it returned the error {err}"),
-            )
+            session.wrong(format!("open({to}) to succeed"), format!("it returned the error {err}"))
         })?;
-        let local = socket
-            .local_addr()
-            .map_err(|err| session.wrong("a bound socket", err))?;
+        let local = socket.local_addr().map_err(|err| session.wrong("a bound socket", err))?;
         session.note(format!("open({to}) bound {local}"));
         if local.is_ipv4() != to.is_ipv4() {
             return Err(session.wrong(
@@ -58,18 +49,13 @@ fn send_through_program(session: &Session, input: &str) -> Result<Vec<String>, F
     let addr = receiver.addr().to_string();
     let finished = session.run_to_end("udp-sender", &addr, input)?;
     if !finished.output.status.success() {
-        return Err(session.wrong(
-            "exit code 0",
-            "an error returned along the way: its stderr above says which",
-        ));
+        return Err(session
+            .wrong("exit code 0", "an error returned along the way: its stderr above says which"));
     }
     // Loopback delivers a datagram as it is sent: once the sender has ended, every
     // datagram it sent is already waiting here.
-    let got: Vec<String> = receiver
-        .drain()
-        .iter()
-        .map(|d| String::from_utf8_lossy(d).into_owned())
-        .collect();
+    let got: Vec<String> =
+        receiver.drain().iter().map(|d| String::from_utf8_lossy(d).into_owned()).collect();
     Ok(got)
 }
 

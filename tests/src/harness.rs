@@ -63,16 +63,9 @@ pub fn run(bin: &str, krate: &'static str, checks: Vec<Check>) -> ExitCode {
             let verdicts = Arc::clone(&verdicts);
             Trial::test(check.full_name(), move || {
                 let (verdict, result) = judge(check, bin, krate);
-                let message = result
-                    .as_ref()
-                    .err()
-                    .and_then(|f| f.message())
-                    .unwrap_or_default();
+                let message = result.as_ref().err().and_then(|f| f.message()).unwrap_or_default();
                 let entry = (check.full_name(), verdict, message.replace('\n', " / "));
-                verdicts
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(entry);
+                verdicts.lock().unwrap_or_else(|e| e.into_inner()).push(entry);
                 result
             })
         })
@@ -84,10 +77,7 @@ pub fn run(bin: &str, krate: &'static str, checks: Vec<Check>) -> ExitCode {
             let _ = writeln!(report, "{name}\t{verdict:?}\t{message}");
         }
         if let Err(err) = std::fs::write(&path, report) {
-            eprintln!(
-                "cannot write the report to {}: {err}",
-                PathBuf::from(path).display()
-            );
+            eprintln!("cannot write the report to {}: {err}", PathBuf::from(path).display());
         }
     }
     conclusion.exit_code()
@@ -95,11 +85,7 @@ pub fn run(bin: &str, krate: &'static str, checks: Vec<Check>) -> ExitCode {
 
 /// Runs one check and words its verdict.
 fn judge(check: Check, bin: PathBuf, krate: &'static str) -> (Verdict, Result<(), Failed>) {
-    let session = Session {
-        bin,
-        krate,
-        log: Transcript::default(),
-    };
+    let session = Session { bin, krate, log: Transcript::default() };
     let outcome = catch_panic(|| (check.run)(&session))
         .unwrap_or_else(|panic| Err(session.panicked("the code under test", panic)));
     let ex = exercise(check.exercise);

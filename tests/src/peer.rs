@@ -83,8 +83,7 @@ impl TcpPeer {
     pub fn send(&mut self, bytes: &[u8]) {
         self.log.note(format!("{}: → {}", self.name, show(bytes)));
         if let Err(err) = self.stream.write_all(bytes) {
-            self.log
-                .note(format!("{}: ✗ send failed: {err}", self.name));
+            self.log.note(format!("{}: ✗ send failed: {err}", self.name));
         }
     }
 
@@ -171,8 +170,7 @@ impl TcpPeer {
 
     /// Closes our sending half (a FIN): "I have nothing more to say".
     pub fn finish_sending(&mut self) {
-        self.log
-            .note(format!("{}: → closes its sending half", self.name));
+        self.log.note(format!("{}: → closes its sending half", self.name));
         let _ = self.stream.shutdown(Shutdown::Write);
     }
 
@@ -221,9 +219,7 @@ impl ReferenceServer {
         let listener = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.set_nonblocking(true).map(|()| l))
             .map_err(|err| session.wrong("a reference server", err))?;
-        let addr = listener
-            .local_addr()
-            .map_err(|err| session.wrong("a reference server", err))?;
+        let addr = listener.local_addr().map_err(|err| session.wrong("a reference server", err))?;
         session.note(format!("server: reference server listening on {addr}"));
         let log = session.log.clone();
         let stop = Arc::new(AtomicBool::new(false));
@@ -251,10 +247,7 @@ impl ReferenceServer {
                             }
                             Err(err) => {
                                 log.note(format!("server: ✗ {err}"));
-                                ServerEnd {
-                                    connected: true,
-                                    heard_unterminated: false,
-                                }
+                                ServerEnd { connected: true, heard_unterminated: false }
                             }
                         };
                     }
@@ -300,18 +293,12 @@ impl UdpPeer {
         let socket = UdpSocket::bind(addr)
             .and_then(|s| s.set_read_timeout(Some(WAIT)).map(|()| s))
             .map_err(|err| session.wrong("a UDP socket for the check", err))?;
-        Ok(UdpPeer {
-            name: name.to_string(),
-            socket,
-            log: session.log.clone(),
-        })
+        Ok(UdpPeer { name: name.to_string(), socket, log: session.log.clone() })
     }
 
     /// The address this peer is bound to.
     pub fn addr(&self) -> SocketAddr {
-        self.socket
-            .local_addr()
-            .expect("a bound socket has an address")
+        self.socket.local_addr().expect("a bound socket has an address")
     }
 
     /// Sends one datagram to `to`.
@@ -323,8 +310,7 @@ impl UdpPeer {
             show(bytes)
         ));
         if let Err(err) = self.socket.send_to(bytes, to) {
-            self.log
-                .note(format!("{}: ✗ send failed: {err}", self.name));
+            self.log.note(format!("{}: ✗ send failed: {err}", self.name));
         }
     }
 
@@ -334,16 +320,11 @@ impl UdpPeer {
         match self.socket.recv_from(&mut buf) {
             Ok((len, from)) => {
                 buf.truncate(len);
-                self.log.note(format!(
-                    "{}: ← datagram {} from {from}",
-                    self.name,
-                    show(&buf)
-                ));
+                self.log.note(format!("{}: ← datagram {} from {from}", self.name, show(&buf)));
                 Some((buf, from))
             }
             Err(_) => {
-                self.log
-                    .note(format!("{}: … no datagram within {WAIT:?}", self.name));
+                self.log.note(format!("{}: … no datagram within {WAIT:?}", self.name));
                 None
             }
         }

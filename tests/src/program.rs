@@ -37,10 +37,7 @@ impl Session {
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|err| {
-                self.wrong(
-                    "the program to start",
-                    format!("it could not be started: {err}"),
-                )
+                self.wrong("the program to start", format!("it could not be started: {err}"))
             })?;
         let stdin = child.stdin.take();
         let stdout = child.stdout.take().expect("stdout is piped");
@@ -118,23 +115,16 @@ impl Running {
     /// The program closed its stdout: it has ended. Says why, from its exit and stderr.
     fn ended(&mut self, session: &Session, waiting_for: &str) -> Failure {
         let status = self.wait_for_exit(WAIT);
-        self.verdict_on_end(session, status, waiting_for)
-            .unwrap_or_else(|| {
-                session.wrong(
-                    waiting_for,
-                    "the program closed its stdout but kept running",
-                )
-            })
+        self.verdict_on_end(session, status, waiting_for).unwrap_or_else(|| {
+            session.wrong(waiting_for, "the program closed its stdout but kept running")
+        })
     }
 
     /// Turns a failure seen from outside into the right verdict when the program has
     /// ended: an untouched `todo!()` is "not done", a panic is named as such.
     pub fn explain(&mut self, session: &Session, failure: Failure) -> Failure {
         let status = self.wait_for_exit(Duration::from_millis(300));
-        match (
-            self.verdict_on_end(session, status, "the rest of the check"),
-            failure,
-        ) {
+        match (self.verdict_on_end(session, status, "the rest of the check"), failure) {
             (Some(not_done @ Failure::NotDone { .. }), _) => not_done,
             (Some(Failure::Wrong { mistake, .. }), Failure::Wrong { expected, .. })
                 if mistake.contains("panicked") =>
@@ -160,9 +150,7 @@ impl Running {
             session.note(format!("  its stderr:\n{}", indent(&stderr)));
         }
         if is_todo_message(&stderr) {
-            return Some(Failure::NotDone {
-                at: todo_location(&stderr),
-            });
+            return Some(Failure::NotDone { at: todo_location(&stderr) });
         }
         let mistake = if stderr.contains("panicked") {
             "the program panicked: an `unwrap()` or `expect()` on an error; return it with `?`"
@@ -176,9 +164,7 @@ impl Running {
     pub fn type_in(&mut self, text: &str) {
         self.log.note(format!("→ stdin: {text:?}"));
         if let Some(stdin) = self.stdin.as_mut() {
-            let _ = stdin
-                .write_all(text.as_bytes())
-                .and_then(|()| stdin.flush());
+            let _ = stdin.write_all(text.as_bytes()).and_then(|()| stdin.flush());
         }
     }
 
@@ -197,14 +183,9 @@ impl Running {
             }
             Some(status) => {
                 let stderr = self.stderr();
-                session.note(format!(
-                    "← exited with {status}; stderr:\n{}",
-                    indent(&stderr)
-                ));
+                session.note(format!("← exited with {status}; stderr:\n{}", indent(&stderr)));
                 if is_todo_message(&stderr) {
-                    return Err(Failure::NotDone {
-                        at: todo_location(&stderr),
-                    });
+                    return Err(Failure::NotDone { at: todo_location(&stderr) });
                 }
                 Err(session.wrong(
                     format!("exit status 0 after {after}"),
@@ -231,10 +212,7 @@ impl Running {
         if let Some(reader) = self.stderr_reader.take() {
             let _ = reader.join();
         }
-        self.stderr
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.stderr.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     fn wait_for_exit(&mut self, wait: Duration) -> Option<ExitStatus> {
@@ -282,20 +260,14 @@ impl Session {
     /// Runs `program ADDR` with `stdin` as its whole input until it ends, killing it after
     /// [`WAIT`]. An untouched `todo!()` becomes [`Failure::NotDone`].
     pub fn run_to_end(&self, program: &str, addr: &str, stdin: &str) -> Result<Finished, Failure> {
-        self.note(format!(
-            "$ printf {stdin:?} | cargo run -p {} -- {program} {addr}",
-            self.krate
-        ));
+        self.note(format!("$ printf {stdin:?} | cargo run -p {} -- {program} {addr}", self.krate));
         let output = assert_cmd::Command::new(&self.bin)
             .args([program, addr])
             .write_stdin(stdin)
             .timeout(WAIT)
             .output()
             .map_err(|err| {
-                self.wrong(
-                    "the program to run",
-                    format!("it could not be started: {err}"),
-                )
+                self.wrong("the program to run", format!("it could not be started: {err}"))
             })?;
         let finished = Finished { output };
         let (stdout, stderr) = (finished.stdout(), finished.stderr());
@@ -309,9 +281,7 @@ impl Session {
             self.note(format!("  its stderr:\n{}", indent(&stderr)));
         }
         if is_todo_message(&stderr) {
-            return Err(Failure::NotDone {
-                at: todo_location(&stderr),
-            });
+            return Err(Failure::NotDone { at: todo_location(&stderr) });
         }
         if status.code().is_none() {
             return Err(self.wrong(
@@ -335,9 +305,5 @@ fn todo_location(stderr: &str) -> String {
 
 /// Indents every line of `text` for the transcript.
 pub fn indent(text: &str) -> String {
-    text.trim_end()
-        .lines()
-        .map(|l| format!("    | {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    text.trim_end().lines().map(|l| format!("    | {l}")).collect::<Vec<_>>().join("\n")
 }

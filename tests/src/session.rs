@@ -41,10 +41,7 @@ pub struct Transcript(Arc<Mutex<Vec<String>>>);
 impl Transcript {
     /// Records one event.
     pub fn note(&self, event: impl Into<String>) {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(event.into());
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(event.into());
     }
 
     /// Every event so far, in order.
@@ -71,10 +68,7 @@ impl Session {
 
     /// A failure: what was expected instead, and the likely mistake.
     pub fn wrong(&self, expected: impl Display, mistake: impl Display) -> Failure {
-        Failure::Wrong {
-            expected: expected.to_string(),
-            mistake: mistake.to_string(),
-        }
+        Failure::Wrong { expected: expected.to_string(), mistake: mistake.to_string() }
     }
 
     /// Calls `f`, a call into the code under test, on a thread of its own, and waits up
@@ -87,11 +81,9 @@ impl Session {
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, Failure> {
         let (tx, rx) = mpsc::channel();
-        let spawned = thread::Builder::new()
-            .name(format!("calling {what}"))
-            .spawn(move || {
-                let _ = tx.send(catch_panic(f));
-            });
+        let spawned = thread::Builder::new().name(format!("calling {what}")).spawn(move || {
+            let _ = tx.send(catch_panic(f));
+        });
         if let Err(err) = spawned {
             return Err(self.wrong(
                 format!("{what} to run"),
@@ -117,10 +109,7 @@ impl Session {
         if panic.is_todo() {
             return Failure::NotDone { at: panic.location };
         }
-        self.note(format!(
-            "✗ {what} panicked at {}: {}",
-            panic.location, panic.message
-        ));
+        self.note(format!("✗ {what} panicked at {}: {}", panic.location, panic.message));
         self.wrong(
             format!("{what} to return a value or an error, not to panic"),
             "an `unwrap()`, `expect()` or index out of range; return errors with `?` instead",
@@ -161,9 +150,8 @@ pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, Panic> {
     let result = panic::catch_unwind(AssertUnwindSafe(f));
     CAPTURING.set(false);
     result.map_err(|payload| {
-        let (message, location) = CAUGHT
-            .take()
-            .unwrap_or_else(|| (payload_text(&*payload), "an unknown place".into()));
+        let (message, location) =
+            CAUGHT.take().unwrap_or_else(|| (payload_text(&*payload), "an unknown place".into()));
         Panic { message, location }
     })
 }
@@ -185,9 +173,8 @@ fn install_quiet_hook() {
         let default = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
             if CAPTURING.get() {
-                let location = info
-                    .location()
-                    .map_or_else(|| "an unknown place".into(), |l| l.to_string());
+                let location =
+                    info.location().map_or_else(|| "an unknown place".into(), |l| l.to_string());
                 CAUGHT.set(Some((payload_text(info.payload()), location)));
             } else {
                 default(info);

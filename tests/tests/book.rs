@@ -12,10 +12,7 @@ use grader::registry::EXERCISES;
 use mdbook_driver::MDBook;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
 }
 
 fn chapters() -> Vec<(PathBuf, String)> {
@@ -39,10 +36,7 @@ struct Captured(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Captured {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(buf);
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -67,10 +61,7 @@ fn build() -> PathBuf {
         book.build().expect("the book builds");
     });
     let log = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
-    assert!(
-        log.trim().is_empty(),
-        "mdBook warned while building the book:\n{log}"
-    );
+    assert!(log.trim().is_empty(), "mdBook warned while building the book:\n{log}");
     out
 }
 
@@ -117,9 +108,8 @@ fn the_book_builds_without_warnings_and_its_links_resolve() {
     let mut broken = Vec::new();
     for (page, html) in &pages {
         for link in internal_links(html) {
-            let (path, fragment) = link
-                .split_once('#')
-                .map_or((link.as_str(), None), |(p, f)| (p, Some(f)));
+            let (path, fragment) =
+                link.split_once('#').map_or((link.as_str(), None), |(p, f)| (p, Some(f)));
             let target = if path.is_empty() {
                 page.clone()
             } else {
@@ -143,11 +133,7 @@ fn the_book_builds_without_warnings_and_its_links_resolve() {
         }
     }
     let _ = fs::remove_dir_all(&out);
-    assert!(
-        broken.is_empty(),
-        "broken links in the book:\n{}",
-        broken.join("\n")
-    );
+    assert!(broken.is_empty(), "broken links in the book:\n{}", broken.join("\n"));
 }
 
 #[test]
@@ -178,15 +164,10 @@ fn every_include_names_a_file_and_anchor_that_exist() {
         for (at, _) in text.match_indices("{{#include ") {
             let spec = &text[at + "{{#include ".len()..];
             let spec = spec[..spec.find("}}").expect("a closed include")].trim();
-            let (path, anchor) = spec
-                .split_once(':')
-                .map_or((spec, None), |(p, a)| (p, Some(a)));
+            let (path, anchor) = spec.split_once(':').map_or((spec, None), |(p, a)| (p, Some(a)));
             let file = chapter.parent().expect("a folder").join(path);
             let source = fs::read_to_string(&file).unwrap_or_else(|_| {
-                panic!(
-                    "{}: includes {path}, which does not exist",
-                    chapter.display()
-                )
+                panic!("{}: includes {path}, which does not exist", chapter.display())
             });
             if let Some(anchor) = anchor.filter(|a| !a.chars().all(|c| c.is_ascii_digit())) {
                 assert!(
@@ -206,11 +187,7 @@ fn every_exercise_is_reached_from_its_chapter() {
         let chapter = root().join("book/src").join(exercise.chapter);
         let text = fs::read_to_string(&chapter).expect("the exercise's chapter");
         let file = format!("exercises/{}", exercise.file());
-        assert!(
-            text.contains(&file),
-            "{} does not point the reader to {file}",
-            chapter.display()
-        );
+        assert!(text.contains(&file), "{} does not point the reader to {file}", chapter.display());
         let title = text.lines().next().unwrap_or("");
         assert_eq!(
             title,

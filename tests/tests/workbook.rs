@@ -9,10 +9,7 @@ use std::time::Instant;
 use grader::registry::EXERCISES;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
 }
 
 fn read(path: &Path) -> String {
@@ -71,19 +68,10 @@ fn every_exercise_has_its_files_and_checks() {
         .collect::<String>();
     let mut names = BTreeSet::new();
     for exercise in EXERCISES {
-        assert!(
-            names.insert(exercise.name),
-            "{} is in the registry twice",
-            exercise.name
-        );
+        assert!(names.insert(exercise.name), "{} is in the registry twice", exercise.name);
         for krate in ["exercises", "solutions"] {
             let file = root().join(krate).join(exercise.file());
-            assert!(
-                file.exists(),
-                "{} names {}, which is missing",
-                exercise.name,
-                file.display()
-            );
+            assert!(file.exists(), "{} names {}, which is missing", exercise.name, file.display());
         }
         assert!(
             checks.contains(&format!("checks!(\"{}\":", exercise.name))
@@ -133,9 +121,6 @@ fn every_check_fails_on_the_untouched_stubs_as_not_done() {
         );
         count += 1;
     }
-    assert!(
-        count >= EXERCISES.len(),
-        "only {count} checks ran on the stubs"
-    );
+    assert!(count >= EXERCISES.len(), "only {count} checks ran on the stubs");
     eprintln!("{count} checks failed as not done on the stubs; build and run took {took:?}");
 }

@@ -13,6 +13,9 @@ pub mod tcp_server;
 pub mod udp_receiver;
 pub mod udp_sender;
 
+/// A mistake's name, the checks that must catch it, and words their message must contain.
+pub type Mistake = (&'static str, &'static [&'static str], &'static str);
+
 /// Whether the mistake `name` is the one to make.
 pub fn making(name: &str) -> bool {
     std::env::var("MISTAKE").is_ok_and(|m| m == name)

@@ -3,8 +3,35 @@
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 
-use crate::making;
+use crate::{Mistake, making};
 use solutions::tcp_client as model;
+
+/// Each mistake made here, the checks that must catch it, and words their message must contain.
+pub const MISTAKES: &[Mistake] = &[
+    ("client_unwraps", &["tcp_client::reports_when_nobody_listens"], "unwrap"),
+    (
+        "client_forgets_the_newline",
+        &["tcp_client::asks_and_prints_each_answer"],
+        "without their `\\n`",
+    ),
+    (
+        "client_one_read_per_answer",
+        &["tcp_client::reads_an_answer_split_across_writes"],
+        "one `read` for one answer",
+    ),
+    ("client_prints_an_extra_newline", &["tcp_client::asks_and_prints_each_answer"], "`println!`"),
+    ("client_ignores_bye", &["tcp_client::stops_after_bye"], "does not stop after `bye`"),
+    (
+        "client_takes_a_hang_up_for_the_end",
+        &["tcp_client::reports_when_the_server_hangs_up"],
+        "hung up",
+    ),
+    (
+        "client_waits_for_the_server_to_close",
+        &["tcp_client::stops_at_the_end_of_input"],
+        "end by itself",
+    ),
+];
 
 pub fn connect(addr: &str) -> io::Result<TcpStream> {
     if making("client_unwraps") {
@@ -18,11 +45,7 @@ pub fn chat(stream: TcpStream, input: impl BufRead, mut output: impl Write) -> i
     let mut reader = BufReader::new(stream.try_clone()?);
     for question in input.lines() {
         let question = question?;
-        let ending = if making("client_forgets_the_newline") {
-            ""
-        } else {
-            "\n"
-        };
+        let ending = if making("client_forgets_the_newline") { "" } else { "\n" };
         writer.write_all(format!("{question}{ending}").as_bytes())?;
         let mut answer = String::new();
         if making("client_one_read_per_answer") {
@@ -33,10 +56,7 @@ pub fn chat(stream: TcpStream, input: impl BufRead, mut output: impl Write) -> i
             if making("client_takes_a_hang_up_for_the_end") {
                 return Ok(());
             }
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "the server hung up",
-            ));
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the server hung up"));
         }
         if making("client_prints_an_extra_newline") {
             writeln!(output, "{answer}")?;

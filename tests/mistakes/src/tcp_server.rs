@@ -4,8 +4,61 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::thread;
 
-use crate::making;
+use crate::{Mistake, making};
 use solutions::tcp_server as model;
+
+/// Each mistake made here, the checks that must catch it, and words their message must contain.
+pub const MISTAKES: &[Mistake] = &[
+    ("reply_matches_loosely", &["tcp_server::replies_to_each_question"], "matching loosely"),
+    (
+        "server_binds_every_interface",
+        &[
+            "tcp_server::binds_the_address_it_is_given",
+            "tcp_server::serves_several_clients_at_once",
+        ],
+        "fixed address",
+    ),
+    (
+        "server_serves_one_client_only",
+        &["tcp_server::keeps_serving_after_a_client_leaves"],
+        "only one client",
+    ),
+    (
+        "server_one_client_at_a_time",
+        &["tcp_server::serves_several_clients_at_once"],
+        "one client at a time",
+    ),
+    (
+        "server_stops_on_a_client_error",
+        &["tcp_server::survives_rude_clients"],
+        "stops the whole server",
+    ),
+    (
+        "server_one_read_per_question",
+        &[
+            "tcp_server::reads_a_question_split_across_writes",
+            "tcp_server::answers_two_questions_sent_together",
+        ],
+        "one `read` for one question",
+    ),
+    (
+        "server_never_flushes",
+        &["tcp_server::answers_line_by_line", "tcp_server::serves_several_clients_at_once"],
+        "BufWriter",
+    ),
+    (
+        "server_new_reader_per_question",
+        &["tcp_server::answers_two_questions_sent_together"],
+        "new `BufReader`",
+    ),
+    ("server_forgets_the_newline", &["tcp_server::answers_line_by_line"], "lacks its `\\n`"),
+    (
+        "server_stays_after_bye",
+        &["tcp_server::closes_the_connection_after_bye"],
+        "connection to be closed",
+    ),
+    ("server_ignores_the_end", &["tcp_server::returns_when_the_client_leaves"], "returns 0"),
+];
 
 pub fn reply(question: &str) -> &'static str {
     if making("reply_matches_loosely") {
@@ -68,11 +121,7 @@ pub fn handle_client(stream: TcpStream) -> io::Result<()> {
         }
         let question = line.trim_end_matches(['\r', '\n']);
         let answer = reply(question);
-        let ending = if making("server_forgets_the_newline") {
-            ""
-        } else {
-            "\n"
-        };
+        let ending = if making("server_forgets_the_newline") { "" } else { "\n" };
         writer.write_all(format!("{answer}{ending}").as_bytes())?;
         if answer == "bye" && !making("server_stays_after_bye") {
             return Ok(());

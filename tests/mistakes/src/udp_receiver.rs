@@ -3,8 +3,30 @@
 use std::io::{self, BufWriter, Write};
 use std::net::UdpSocket;
 
-use crate::making;
+use crate::{Mistake, making};
 use solutions::udp_receiver as model;
+
+/// Each mistake made here, the checks that must catch it, and words their message must contain.
+pub const MISTAKES: &[Mistake] = &[
+    (
+        "receiver_binds_every_interface",
+        &["udp_receiver::binds_the_address_it_is_given"],
+        "fixed address",
+    ),
+    ("receiver_buffers_output", &["udp_receiver::prints_each_datagram_with_its_sender"], "flush"),
+    ("receiver_small_buffer", &["udp_receiver::keeps_long_datagrams_whole"], "buffer smaller"),
+    (
+        "receiver_prints_own_address",
+        &["udp_receiver::prints_each_datagram_with_its_sender"],
+        "own address",
+    ),
+    ("receiver_stops_on_prefix", &["udp_receiver::exits_after_bye"], "starts_with"),
+    (
+        "receiver_never_stops",
+        &["udp_receiver::exits_after_bye", "udp_receiver::keeps_long_datagrams_whole"],
+        "does not stop",
+    ),
+];
 
 pub fn bind(addr: &str) -> io::Result<UdpSocket> {
     if making("receiver_binds_every_interface") {
@@ -21,11 +43,8 @@ pub fn receive_until_bye(socket: &UdpSocket, out: &mut impl Write) -> io::Result
     let mut buf = vec![0; if small { 1024 } else { model::BUFFER_LEN }];
     loop {
         let (len, sender) = socket.recv_from(&mut buf)?;
-        let shown = if making("receiver_prints_own_address") {
-            socket.local_addr()?
-        } else {
-            sender
-        };
+        let shown =
+            if making("receiver_prints_own_address") { socket.local_addr()? } else { sender };
         let text = String::from_utf8_lossy(&buf[..len]);
         writeln!(out, "{shown}: {text}")?;
         out.flush()?;

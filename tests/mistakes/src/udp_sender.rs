@@ -3,8 +3,29 @@
 use std::io::{self, BufRead};
 use std::net::{SocketAddr, UdpSocket};
 
-use crate::making;
+use crate::{Mistake, making};
 use solutions::udp_sender as model;
+
+/// Each mistake made here, the checks that must catch it, and words their message must contain.
+pub const MISTAKES: &[Mistake] = &[
+    (
+        "sender_binds_every_interface",
+        &["udp_sender::opens_a_socket_near_the_destination"],
+        "every interface",
+    ),
+    ("sender_binds_ipv4_only", &["udp_sender::opens_a_socket_near_the_destination"], "same family"),
+    (
+        "sender_sends_all_in_one",
+        &["udp_sender::sends_each_line_as_one_datagram", "udp_sender::stops_after_bye"],
+        "once per line",
+    ),
+    (
+        "sender_keeps_the_newline",
+        &["udp_sender::sends_each_line_as_one_datagram", "udp_sender::stops_at_the_end_of_input"],
+        "without its line ending",
+    ),
+    ("sender_ignores_bye", &["udp_sender::stops_after_bye"], "stop after `bye`"),
+];
 
 pub fn open(to: SocketAddr) -> io::Result<UdpSocket> {
     if making("sender_binds_every_interface") {
