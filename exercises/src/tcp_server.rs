@@ -57,8 +57,9 @@ pub fn serve(listener: TcpListener) -> io::Result<()> {
 /// connection. Returns an error for a line that is not UTF-8.
 pub fn handle_client(stream: TcpStream) -> io::Result<()> {
     // TODO: keep one BufReader over the stream (`try_clone` gives a second handle for
-    // writing). Loop: `read_line` (0 means the client has gone), drop the `\n` and any
-    // `\r`, `write_all` the reply with `\n`, and return after answering `bye`.
+    // writing). Loop: `read_line`; a line without its `\n` means the client has gone
+    // (0 bytes, or half a line): return. Drop the `\n` and any `\r`, `write_all` the reply
+    // with `\n`, and return after answering `bye`.
     todo!("answer one client")
 }
 // ANCHOR_END: handle_client

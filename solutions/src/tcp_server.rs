@@ -73,10 +73,12 @@ pub fn handle_client(stream: TcpStream) -> io::Result<()> {
     let mut line = String::new();
     loop {
         line.clear();
-        if reader.read_line(&mut line)? == 0 {
-            return Ok(()); // the client closed the connection
-        }
-        let question = line.strip_suffix('\n').unwrap_or(&line);
+        reader.read_line(&mut line)?;
+        let Some(question) = line.strip_suffix('\n') else {
+            // The end of the stream: the client closed the connection, perhaps in the
+            // middle of a line, which is no question to answer.
+            return Ok(());
+        };
         let question = question.strip_suffix('\r').unwrap_or(question);
         let answer = reply(question);
         writer.write_all(format!("{answer}\n").as_bytes())?;

@@ -86,7 +86,7 @@ fn expect_stdout(session: &Session, finished: &Finished, want: &str) -> Result<(
     let mistake = if got.starts_with(want) {
         "more answers than expected: the client does not stop after `bye`"
     } else if got.contains("\n\n") {
-        "an extra empty line: the answer read by `read_line` already ends in `\\n`; use `print!`, not `println!`"
+        "an extra empty line: the answer read by `read_line` already ends in `\\n`; write it with `write_all` or `write!`, not `writeln!` or `println!`"
     } else if got.is_empty() {
         "no answer printed: questions sent without their `\\n` (the server waits for the end of the line), \
          or answers printed to stderr instead of stdout"
