@@ -55,7 +55,7 @@ pub enum Verdict {
 /// run to it, the message on one line.
 pub fn run(bin: &str, krate: &'static str, checks: Vec<Check>) -> ExitCode {
     let args = Arguments::from_args();
-    let verdicts: Arc<Mutex<Vec<(String, Verdict, String)>>> = Arc::default();
+    let verdicts: Arc<Mutex<Vec<Outcome>>> = Arc::default();
     let trials = checks
         .into_iter()
         .map(|check| {
@@ -64,23 +64,41 @@ pub fn run(bin: &str, krate: &'static str, checks: Vec<Check>) -> ExitCode {
             Trial::test(check.full_name(), move || {
                 let (verdict, result) = judge(check, bin, krate);
                 let message = result.as_ref().err().and_then(|f| f.message()).unwrap_or_default();
-                let entry = (check.full_name(), verdict, message.replace('\n', " / "));
-                verdicts.lock().unwrap_or_else(|e| e.into_inner()).push(entry);
+                let outcome = Outcome { check, verdict, message: message.to_string() };
+                verdicts.lock().unwrap_or_else(|e| e.into_inner()).push(outcome);
                 result
             })
         })
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);
+    let outcomes = std::mem::take(&mut *verdicts.lock().unwrap_or_else(|e| e.into_inner()));
     if let Some(path) = std::env::var_os("GRADER_REPORT") {
         let mut report = String::new();
-        for (name, verdict, message) in verdicts.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-            let _ = writeln!(report, "{name}\t{verdict:?}\t{message}");
+        for Outcome { check, verdict, message } in &outcomes {
+            let _ = writeln!(
+                report,
+                "{}\t{verdict:?}\t{}",
+                check.full_name(),
+                message.replace('\n', " / ")
+            );
         }
         if let Err(err) = std::fs::write(&path, report) {
             eprintln!("cannot write the report to {}: {err}", PathBuf::from(path).display());
         }
+    } else if !args.list && !outcomes.is_empty() {
+        print!("{}", crate::progress::summary(krate, &outcomes));
     }
     conclusion.exit_code()
+}
+
+/// One check's result.
+pub struct Outcome {
+    /// The check.
+    pub check: Check,
+    /// What it concluded.
+    pub verdict: Verdict,
+    /// Its failure message, empty if it passed.
+    pub message: String,
 }
 
 /// Runs one check and words its verdict.
@@ -91,7 +109,7 @@ fn judge(check: Check, bin: PathBuf, krate: &'static str) -> (Verdict, Result<()
     let ex = exercise(check.exercise);
     match outcome {
         Ok(()) => (Verdict::Pass, Ok(())),
-        Err(Failure::NotDone { at }) => (Verdict::NotDone, Err(not_done(ex, krate, &at).into())),
+        Err(Failure::NotDone { at }) => (Verdict::NotDone, Err(not_done(ex, &at).into())),
         Err(Failure::Wrong { expected, mistake }) => {
             let text = wrong(ex, krate, &session.log.events(), &expected, &mistake);
             (Verdict::Fail, Err(text.into()))
@@ -99,11 +117,9 @@ fn judge(check: Check, bin: PathBuf, krate: &'static str) -> (Verdict, Result<()
     }
 }
 
-fn not_done(ex: &Exercise, krate: &str, at: &str) -> String {
+fn not_done(ex: &Exercise, at: &str) -> String {
     format!(
-        "not done yet: {krate}/{file} (its todo!() at {at})\n\
-         read \"{title}\" (book/src/{chapter}), then replace the todo!() with your code.",
-        file = ex.file(),
+        "not done yet: the todo!() at {at}; read \"{title}\" (book/src/{chapter})",
         title = ex.chapter_title,
         chapter = ex.chapter,
     )
@@ -123,7 +139,7 @@ fn wrong(ex: &Exercise, krate: &str, events: &[String], expected: &str, mistake:
         file = ex.file(),
         title = ex.chapter_title,
         chapter = ex.chapter,
-        hint = ex.hint,
+        hint = ex.hint_text(),
     );
     text
 }

@@ -10,6 +10,7 @@
 pub mod harness;
 pub mod peer;
 pub mod program;
+pub mod progress;
 pub mod registry;
 pub mod session;
 

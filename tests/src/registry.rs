@@ -14,11 +14,17 @@ pub struct Exercise {
     pub chapter: &'static str,
     /// The chapter's title, as the reader sees it.
     pub chapter_title: &'static str,
-    /// A nudge that helps without giving the answer away.
+    /// A nudge that helps without giving the answer away: a file under
+    /// `book/src/hints/`, which the chapter includes in a folded block too.
     pub hint: &'static str,
 }
 
 impl Exercise {
+    /// The hint as one paragraph, its line breaks folded.
+    pub fn hint_text(&self) -> String {
+        self.hint.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     /// The exercise's file, relative to its crate.
     pub fn file(&self) -> String {
         format!("src/{}.rs", self.name)
@@ -32,36 +38,28 @@ pub const EXERCISES: &[Exercise] = &[
         program: Some("udp-receiver"),
         chapter: "udp.md",
         chapter_title: "UDP programming",
-        hint: "`UdpSocket::bind(addr)` gives you the socket. Then loop: `recv_from` fills a buffer \
-               and tells you how many bytes arrived and from whom; print exactly those bytes. \
-               A buffer shorter than the datagram cuts it short without an error.",
+        hint: include_str!("../../book/src/hints/udp_receiver.md"),
     },
     Exercise {
         name: "udp_sender",
         program: Some("udp-sender"),
         chapter: "udp.md",
         chapter_title: "UDP programming",
-        hint: "Bind port 0 on an address of the same family as the destination \
-               (`SocketAddr::is_ipv4`, `IpAddr::is_loopback`). `BufRead::lines` strips the line \
-               endings for you; `send_to` sends one datagram per call.",
+        hint: include_str!("../../book/src/hints/udp_sender.md"),
     },
     Exercise {
         name: "tcp_server",
         program: Some("tcp-server"),
         chapter: "tcp.md",
         chapter_title: "TCP programming",
-        hint: "TCP is a byte stream: one `read` may hold half a question or two. Wrap the \
-               stream in a `BufReader` and use `read_line`, which returns 0 when the client has \
-               gone. Give each accepted client its own `thread::spawn` so that nobody waits.",
+        hint: include_str!("../../book/src/hints/tcp_server.md"),
     },
     Exercise {
         name: "tcp_client",
         program: Some("tcp-client"),
         chapter: "tcp.md",
         chapter_title: "TCP programming",
-        hint: "Send each question with its `\\n` (`write_all`), then read exactly one line back \
-               with `BufReader::read_line`: the answer may arrive in pieces. `read_line` \
-               returning 0 means the server hung up. Return errors with `?`, never `unwrap`.",
+        hint: include_str!("../../book/src/hints/tcp_client.md"),
     },
 ];
 

@@ -188,6 +188,8 @@ fn every_exercise_is_reached_from_its_chapter() {
         let text = fs::read_to_string(&chapter).expect("the exercise's chapter");
         let file = format!("exercises/{}", exercise.file());
         assert!(text.contains(&file), "{} does not point the reader to {file}", chapter.display());
+        let hint = format!("{{{{#include hints/{}.md}}}}", exercise.name);
+        assert!(text.contains(&hint), "{} does not show the hint: {hint}", chapter.display());
         let title = text.lines().next().unwrap_or("");
         assert_eq!(
             title,

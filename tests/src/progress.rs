@@ -1,0 +1,78 @@
+//! The progress summary printed after the checks: chapter by chapter, which exercises
+//! are done, and which one to do next.
+
+use std::fmt::Write as _;
+
+use crate::harness::{Outcome, Verdict};
+use crate::registry::{EXERCISES, Exercise};
+
+/// Where an exercise stands, from the verdicts of its checks that ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Every check passed.
+    Done,
+    /// Some work is there: at least one check passed or failed on real code.
+    Started {
+        /// Checks that passed.
+        passed: usize,
+        /// Checks that ran.
+        of: usize,
+    },
+    /// Every check met an untouched `todo!()`.
+    NotStarted,
+}
+
+/// The standing of `exercise`, or `None` if none of its checks ran.
+pub fn standing(exercise: &Exercise, outcomes: &[Outcome]) -> Option<Standing> {
+    let verdicts: Vec<Verdict> =
+        outcomes.iter().filter(|o| o.check.exercise == exercise.name).map(|o| o.verdict).collect();
+    let passed = verdicts.iter().filter(|v| **v == Verdict::Pass).count();
+    match verdicts.len() {
+        0 => None,
+        of if passed == of => Some(Standing::Done),
+        _ if verdicts.iter().all(|v| *v == Verdict::NotDone) => Some(Standing::NotStarted),
+        of => Some(Standing::Started { passed, of }),
+    }
+}
+
+/// The summary for the crate `krate`, over the checks that ran.
+pub fn summary(krate: &str, outcomes: &[Outcome]) -> String {
+    let ran: Vec<(&Exercise, Standing)> =
+        EXERCISES.iter().filter_map(|e| standing(e, outcomes).map(|s| (e, s))).collect();
+    let done = ran.iter().filter(|(_, s)| *s == Standing::Done).count();
+    let mut text = format!("\nprogress: {done}/{} exercises done\n", ran.len());
+    let mut chapter = "";
+    for (exercise, standing) in &ran {
+        if exercise.chapter != chapter {
+            chapter = exercise.chapter;
+            let _ = writeln!(text, "  {} (book/src/{chapter})", exercise.chapter_title);
+        }
+        let state = match standing {
+            Standing::Done => "done".to_string(),
+            Standing::Started { passed, of } => format!("started, {passed}/{of} checks pass"),
+            Standing::NotStarted => "not started".to_string(),
+        };
+        let mark = if *standing == Standing::Done { "✓" } else { " " };
+        let _ = writeln!(text, "    {mark} {:<20} {state}", exercise.name);
+    }
+    match ran.iter().find(|(_, s)| *s != Standing::Done) {
+        Some((next, _)) => {
+            let _ = write!(
+                text,
+                "\nnext: {name}: open {krate}/{file}, read \"{title}\" (book/src/{chapter})\n\
+                 \x20 its checks alone: cargo test -p {krate} -- {name}\n\
+                 \x20 hint: {hint}\n",
+                name = next.name,
+                file = next.file(),
+                title = next.chapter_title,
+                chapter = next.chapter,
+                hint = next.hint_text(),
+            );
+        }
+        None if ran.len() == EXERCISES.len() => {
+            text.push_str("\nevery exercise is done. Well done!\n")
+        }
+        None => {}
+    }
+    text
+}
