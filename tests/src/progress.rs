@@ -56,18 +56,20 @@ pub fn summary(krate: &str, outcomes: &[Outcome]) -> String {
         let _ = writeln!(text, "    {mark} {:<20} {state}", exercise.name);
     }
     match ran.iter().find(|(_, s)| *s != Standing::Done) {
-        Some((next, _)) => {
+        Some((next, standing)) => {
             let _ = write!(
                 text,
                 "\nnext: {name}: open {krate}/{file}, read \"{title}\" (book/src/{chapter})\n\
-                 \x20 its checks alone: cargo test -p {krate} -- {name}\n\
-                 \x20 hint: {hint}\n",
+                 \x20 its checks alone: cargo test -p {krate} -- {name}\n",
                 name = next.name,
                 file = next.file(),
                 title = next.chapter_title,
                 chapter = next.chapter,
-                hint = next.hint_text(),
             );
+            // A hint once the learner has tried; before that, the chapter comes first.
+            if *standing != Standing::NotStarted {
+                let _ = writeln!(text, "  hint: {}", next.hint_text());
+            }
         }
         None if ran.len() == EXERCISES.len() => {
             text.push_str("\nevery exercise is done. Well done!\n")
