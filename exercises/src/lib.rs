@@ -6,7 +6,10 @@
 #![allow(unused_variables, unused_imports, unused_mut)]
 
 pub mod cli;
+pub mod dns_query;
 pub mod tcp_client;
 pub mod tcp_server;
+pub mod udp_echo;
+pub mod udp_ping;
 pub mod udp_receiver;
 pub mod udp_sender;

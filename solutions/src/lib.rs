@@ -2,7 +2,10 @@
 //! functions, with the same signatures, as its stub in the `exercises` crate.
 
 pub mod cli;
+pub mod dns_query;
 pub mod tcp_client;
 pub mod tcp_server;
+pub mod udp_echo;
+pub mod udp_ping;
 pub mod udp_receiver;
 pub mod udp_sender;

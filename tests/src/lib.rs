@@ -7,8 +7,10 @@
 //! [`Session::run_to_end`]), talks to it with reference peers written with plain
 //! std::net ([`peer`]), and words what went wrong for the learner.
 
+pub mod dns;
 pub mod harness;
 pub mod peer;
+pub mod ping;
 pub mod program;
 pub mod progress;
 pub mod registry;

@@ -260,9 +260,22 @@ impl Session {
     /// Runs `program ADDR` with `stdin` as its whole input until it ends, killing it after
     /// [`WAIT`]. An untouched `todo!()` becomes [`Failure::NotDone`].
     pub fn run_to_end(&self, program: &str, addr: &str, stdin: &str) -> Result<Finished, Failure> {
-        self.note(format!("$ printf {stdin:?} | cargo run -p {} -- {program} {addr}", self.krate));
+        self.run_with_args_to_end(program, &[addr], stdin)
+    }
+
+    /// Runs `program ARGS...` with `stdin` as its whole input until it ends, as
+    /// [`Session::run_to_end`] does, for the programs that take more than an address.
+    pub fn run_with_args_to_end(
+        &self,
+        program: &str,
+        args: &[&str],
+        stdin: &str,
+    ) -> Result<Finished, Failure> {
+        let shown = args.join(" ");
+        self.note(format!("$ printf {stdin:?} | cargo run -p {} -- {program} {shown}", self.krate));
         let output = assert_cmd::Command::new(&self.bin)
-            .args([program, addr])
+            .arg(program)
+            .args(args)
             .write_stdin(stdin)
             .timeout(WAIT)
             .output()

@@ -61,6 +61,27 @@ pub const EXERCISES: &[Exercise] = &[
         chapter_title: "TCP programming",
         hint: include_str!("../../book/src/hints/tcp_client.md"),
     },
+    Exercise {
+        name: "udp_echo",
+        program: Some("udp-echo"),
+        chapter: "udp.md",
+        chapter_title: "UDP programming",
+        hint: include_str!("../../book/src/hints/udp_echo.md"),
+    },
+    Exercise {
+        name: "udp_ping",
+        program: Some("udp-ping"),
+        chapter: "udp.md",
+        chapter_title: "UDP programming",
+        hint: include_str!("../../book/src/hints/udp_ping.md"),
+    },
+    Exercise {
+        name: "dns_query",
+        program: Some("dns-query"),
+        chapter: "application.md",
+        chapter_title: "The application layer",
+        hint: include_str!("../../book/src/hints/dns_query.md"),
+    },
 ];
 
 /// The exercise called `name`.
