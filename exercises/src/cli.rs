@@ -1,4 +1,5 @@
-//! The command line shared by every program: `<program> [ADDR]`.
+//! The command line shared by every program: `<program> [ADDR]`, and for a few programs
+//! an argument or two more (`udp-ping [ADDR [COUNT]]`, `dns-query NAME [A|AAAA] [ADDR]`).
 //!
 //! This file is the same in `exercises` and `solutions`; you do not need to change it.
 //! It turns arguments into calls to the exercise functions, prints the readiness line
@@ -6,38 +7,61 @@
 //! on stderr and exit code 1.
 
 use std::io::{self, Write};
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs, UdpSocket};
 use std::process::ExitCode;
 
-use crate::{tcp_client, tcp_server, udp_receiver, udp_sender};
+use crate::{dns_query, tcp_client, tcp_server, udp_echo, udp_ping, udp_receiver, udp_sender};
 
 /// Where the UDP programs meet unless told otherwise.
 pub const UDP_DEFAULT: &str = "127.0.0.1:5000";
 /// Where the TCP programs meet unless told otherwise.
 pub const TCP_DEFAULT: &str = "127.0.0.1:50007";
+/// Where the echo server and the pinger meet unless told otherwise: next to the
+/// receiver's port, so both can run at once.
+pub const ECHO_DEFAULT: &str = "127.0.0.1:5001";
+/// The resolver the DNS client asks unless told otherwise: one on this machine, on
+/// DNS's well-known port 53.
+pub const DNS_DEFAULT: &str = "127.0.0.1:53";
 
-/// Each program: its name, its default address, what it does.
-const PROGRAMS: &[(&str, &str, &str)] = &[
-    ("udp-receiver", UDP_DEFAULT, "print each datagram until `bye`"),
-    ("udp-sender", UDP_DEFAULT, "send each line of stdin as a datagram"),
-    ("tcp-server", TCP_DEFAULT, "answer the chat protocol, many clients at once"),
-    ("tcp-client", TCP_DEFAULT, "send each line of stdin, print each answer"),
+/// Each program: its name, its arguments, its default address, what it does.
+const PROGRAMS: &[(&str, &str, &str, &str)] = &[
+    ("udp-receiver", "[ADDR]", UDP_DEFAULT, "print each datagram until `bye`"),
+    ("udp-sender", "[ADDR]", UDP_DEFAULT, "send each line of stdin as a datagram"),
+    ("udp-echo", "[ADDR]", ECHO_DEFAULT, "send every datagram back to its sender"),
+    ("udp-ping", "[ADDR [COUNT]]", ECHO_DEFAULT, "ping an echo server COUNT times (10)"),
+    ("dns-query", "NAME [A|AAAA] [ADDR]", DNS_DEFAULT, "print NAME's addresses (type A)"),
+    ("tcp-server", "[ADDR]", TCP_DEFAULT, "answer the chat protocol, many clients at once"),
+    ("tcp-client", "[ADDR]", TCP_DEFAULT, "send each line of stdin, print each answer"),
 ];
+
+/// Why a program did not run to a good end.
+enum Stop {
+    /// The arguments do not fit the program: show the usage.
+    Usage,
+    /// It failed, for the reason given.
+    Failed(String),
+}
+
+impl From<String> for Stop {
+    fn from(reason: String) -> Self {
+        Stop::Failed(reason)
+    }
+}
 
 /// Runs the program named by the first argument and returns the process's exit code.
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (program, addr) = match args.as_slice() {
-        [program] => (program.as_str(), None),
-        [program, addr] => (program.as_str(), Some(addr.as_str())),
-        _ => return usage(),
-    };
-    let Some(&(_, default, _)) = PROGRAMS.iter().find(|(name, ..)| *name == program) else {
+    let Some((program, rest)) = args.split_first() else {
         return usage();
     };
-    match run(program, addr.unwrap_or(default)) {
+    let Some(&(_, _, default, _)) = PROGRAMS.iter().find(|(name, ..)| name == program) else {
+        return usage();
+    };
+    let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
+    match run(program, &rest, default) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
+        Err(Stop::Usage) => usage(),
+        Err(Stop::Failed(err)) => {
             eprintln!("{program}: {err}");
             ExitCode::FAILURE
         }
@@ -45,14 +69,21 @@ pub fn main() -> ExitCode {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: cargo run -p {} -- <program> [ADDR]\n\nprograms:", env!("CARGO_PKG_NAME"));
-    for (name, default, what) in PROGRAMS {
-        eprintln!("  {name:<13} {what} (ADDR defaults to {default})");
+    eprintln!("usage: cargo run -p {} -- <program> [ARGS]\n\nprograms:", env!("CARGO_PKG_NAME"));
+    for (name, args, default, what) in PROGRAMS {
+        eprintln!("  {name:<12} {args:<20} {what} (ADDR: {default})");
     }
     ExitCode::from(2)
 }
 
-fn run(program: &str, addr: &str) -> Result<(), String> {
+fn run(program: &str, args: &[&str], default: &str) -> Result<(), Stop> {
+    // Most programs take one optional ADDR; the others read their arguments below.
+    let addr = match args {
+        [] => default,
+        [addr] => addr,
+        _ if matches!(program, "udp-ping" | "dns-query") => default,
+        _ => return Err(Stop::Usage),
+    };
     match program {
         "udp-receiver" => {
             let socket = udp_receiver::bind(addr).map_err(failed(format!("cannot bind {addr}")))?;
@@ -80,8 +111,71 @@ fn run(program: &str, addr: &str) -> Result<(), String> {
             tcp_client::chat(stream, io::stdin().lock(), io::stdout().lock())
                 .map_err(failed("chat failed"))
         }
+        "udp-echo" => {
+            let socket = UdpSocket::bind(addr).map_err(failed(format!("cannot bind {addr}")))?;
+            announce(socket.local_addr());
+            udp_echo::serve(&socket).map_err(failed("echo failed"))
+        }
+        "udp-ping" => {
+            let (addr, count) = match args {
+                [] | [_] => (addr, udp_ping::DEFAULT_COUNT),
+                [addr, count] => (*addr, count.parse().map_err(|_| Stop::Usage)?),
+                _ => return Err(Stop::Usage),
+            };
+            let to = resolve(addr)?;
+            let socket = client_socket(to).map_err(failed("cannot open a UDP socket"))?;
+            eprintln!("pinging {to} {count} time(s)");
+            udp_ping::ping(&socket, to, count, udp_ping::TIMEOUT, &mut io::stdout().lock())
+                .map(drop)
+                .map_err(failed(format!("ping to {to} failed")))
+        }
+        "dns-query" => {
+            let (name, qtype, addr) = match args {
+                [name] => (*name, "A", default),
+                [name, qtype] if is_type(qtype) => (*name, *qtype, default),
+                [name, addr] => (*name, "A", *addr),
+                [name, qtype, addr] if is_type(qtype) => (*name, *qtype, *addr),
+                _ => return Err(Stop::Usage),
+            };
+            let code = if qtype.eq_ignore_ascii_case("AAAA") {
+                dns_query::TYPE_AAAA
+            } else {
+                dns_query::TYPE_A
+            };
+            let server = resolve(addr)?;
+            let socket = client_socket(server).map_err(failed("cannot open a UDP socket"))?;
+            let id = dns_query::random_id();
+            let found = dns_query::resolve(&socket, server, id, name, code, dns_query::TIMEOUT)
+                .map_err(|err| format!("{name}: {err}"))?;
+            if found.is_empty() {
+                return Err(format!("{name} has no {} record", qtype.to_uppercase()).into());
+            }
+            let mut out = io::stdout().lock();
+            for ip in found {
+                writeln!(out, "{ip}").map_err(failed("cannot write"))?;
+            }
+            out.flush().map_err(failed("cannot write"))
+        }
         _ => unreachable!("main checked the program name"),
     }
+    .map_err(Stop::from)
+}
+
+/// Whether `arg` names a record type the DNS client asks for.
+fn is_type(arg: &str) -> bool {
+    arg.eq_ignore_ascii_case("A") || arg.eq_ignore_ascii_case("AAAA")
+}
+
+/// A UDP socket for talking to `to`: port 0, on loopback when `to` is on loopback,
+/// otherwise on the unspecified address, and of the family of `to`.
+fn client_socket(to: SocketAddr) -> io::Result<UdpSocket> {
+    let ip: IpAddr = match (to.is_ipv4(), to.ip().is_loopback()) {
+        (true, true) => Ipv4Addr::LOCALHOST.into(),
+        (true, false) => Ipv4Addr::UNSPECIFIED.into(),
+        (false, true) => Ipv6Addr::LOCALHOST.into(),
+        (false, false) => Ipv6Addr::UNSPECIFIED.into(),
+    };
+    UdpSocket::bind(SocketAddr::new(ip, 0))
 }
 
 /// Turns an error into one line that says what failed and why.

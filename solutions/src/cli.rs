@@ -145,9 +145,8 @@ fn run(program: &str, args: &[&str], default: &str) -> Result<(), Stop> {
             let server = resolve(addr)?;
             let socket = client_socket(server).map_err(failed("cannot open a UDP socket"))?;
             let id = dns_query::random_id();
-            let found =
-                dns_query::resolve(&socket, server, id, name, code, dns_query::TIMEOUT)
-                    .map_err(|err| format!("{name}: {err}"))?;
+            let found = dns_query::resolve(&socket, server, id, name, code, dns_query::TIMEOUT)
+                .map_err(|err| format!("{name}: {err}"))?;
             if found.is_empty() {
                 return Err(format!("{name} has no {} record", qtype.to_uppercase()).into());
             }

@@ -337,7 +337,9 @@ pub fn parse_response(msg: &[u8]) -> Result<Response, DnsError> {
             return Err(DnsError::Malformed(format!("the record {name} runs past the end")));
         };
         let data = match (rtype, class, rdata.len()) {
-            (TYPE_A, CLASS_IN, 4) => RecordData::A(Ipv4Addr::new(rdata[0], rdata[1], rdata[2], rdata[3])),
+            (TYPE_A, CLASS_IN, 4) => {
+                RecordData::A(Ipv4Addr::new(rdata[0], rdata[1], rdata[2], rdata[3]))
+            }
             (TYPE_AAAA, CLASS_IN, 16) => {
                 let octets: [u8; 16] = rdata.try_into().expect("16 bytes");
                 RecordData::Aaaa(Ipv6Addr::from(octets))

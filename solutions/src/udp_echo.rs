@@ -34,7 +34,10 @@ pub fn serve(socket: &UdpSocket) -> io::Result<()> {
             // Some systems (Windows) report a past sender that has gone away as an error
             // on a later receive. That is about one sender: keep serving the others.
             Err(err)
-                if matches!(err.kind(), ErrorKind::ConnectionReset | ErrorKind::ConnectionRefused) => {}
+                if matches!(
+                    err.kind(),
+                    ErrorKind::ConnectionReset | ErrorKind::ConnectionRefused
+                ) => {}
             Err(err) => return Err(err),
         }
     }

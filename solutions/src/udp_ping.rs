@@ -128,7 +128,8 @@ pub fn summary(rtts: &[Option<Duration>]) -> String {
     if let (Some(min), Some(max)) = (came.iter().min(), came.iter().max()) {
         // The average of the echoes that came: a lost ping has no round-trip time.
         let avg = came.iter().sum::<Duration>() / came.len() as u32;
-        line += &format!(", rtt min/avg/max = {}/{}/{} ms", millis(*min), millis(avg), millis(*max));
+        line +=
+            &format!(", rtt min/avg/max = {}/{}/{} ms", millis(*min), millis(avg), millis(*max));
     }
     line
 }

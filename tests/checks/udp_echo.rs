@@ -25,7 +25,12 @@ fn echoes_a_datagram_to_its_sender(session: &Session) -> Result<(), Failure> {
         subject::udp_echo::echo_one(&socket, &mut buf)
     })?;
     let (len, from) = got.map_err(|err| {
-        session.wrong("echo_one to return Ok", format!("it returned the error {err}"))
+        let mistake = if is_too_long(&err.to_string()) {
+            format!("it returned the error {err}: {WHOLE_BUFFER}")
+        } else {
+            format!("it returned the error {err}")
+        };
+        session.wrong("echo_one to return Ok", mistake)
     })?;
     session.note(format!("echo_one returned ({len}, {from})"));
     if (len, from) != (5, peer.addr()) {
@@ -36,10 +41,8 @@ fn echoes_a_datagram_to_its_sender(session: &Session) -> Result<(), Failure> {
     }
     match peer.receive() {
         Some((bytes, echo_from)) if bytes == b"hello" && echo_from == addr => Ok(()),
-        Some((bytes, _)) if bytes != b"hello" => Err(session.wrong(
-            "the echo \"hello\", the same 5 bytes",
-            wrong_bytes_mistake(b"hello", &bytes),
-        )),
+        Some((bytes, _)) if bytes != b"hello" => Err(session
+            .wrong("the echo \"hello\", the same 5 bytes", wrong_bytes_mistake(b"hello", &bytes))),
         Some(_) => Err(session.wrong(
             format!("the echo to come from {addr}, the socket the datagram was sent to"),
             "sending the echo from another socket: send it with the one that received the datagram",
@@ -112,6 +115,14 @@ fn expect_echo(
     }
 }
 
+const WHOLE_BUFFER: &str = "sending the whole buffer, 65,535 bytes, which is more than one \
+     datagram can carry, so `send_to` fails (`Message too long`); the datagram is `buf[..len]`";
+
+/// Whether an error says a datagram was too long to send (EMSGSIZE).
+fn is_too_long(text: &str) -> bool {
+    text.contains("too long") || text.contains("os error 90") || text.contains("os error 10040")
+}
+
 fn wrong_bytes_mistake(sent: &[u8], echo: &[u8]) -> String {
     if echo.len() > sent.len() {
         format!(
@@ -150,10 +161,14 @@ fn hear(
             return Ok(Some((buf[..len].to_vec(), from)));
         }
         if !server.is_running() {
-            let failure = session.wrong(
-                "the echo server to keep running",
-                "the server returned: a missing loop, or an error returned with `?`",
-            );
+            let mistake = if is_too_long(&server.stderr()) {
+                format!("the server stopped on an error: {WHOLE_BUFFER}")
+            } else {
+                "the server returned: a missing loop (it echoes until it is stopped, even after \
+                 `bye`), or an error returned with `?`"
+                    .to_string()
+            };
+            let failure = session.wrong("the echo server to keep running", mistake);
             return Err(server.explain(session, failure));
         }
         if Instant::now() >= deadline {

@@ -57,10 +57,14 @@ fn reads_the_sequence_number_of_an_echo(session: &Session) -> Result<(), Failure
         session.note(format!("echo_seq({:?}) = {got:?}", String::from_utf8_lossy(echo)));
         if got != want {
             let mistake = match want {
-                Some(_) => "not finding the number after `ping`: split the text on spaces and parse \
-                            the second word as a u32",
-                None => "taking something that is not `ping <number> ...` for an echo: check the \
-                         first word is `ping`, and let `parse::<u32>()` refuse what is not a u32",
+                Some(_) => {
+                    "not finding the number after `ping`: split the text on spaces and parse \
+                            the second word as a u32"
+                }
+                None => {
+                    "taking something that is not `ping <number> ...` for an echo: check the \
+                         first word is `ping`, and let `parse::<u32>()` refuse what is not a u32"
+                }
             };
             return Err(session.wrong(format!("echo_seq to be {want:?}"), mistake));
         }
@@ -301,8 +305,9 @@ fn ignores_late_and_duplicate_echoes(session: &Session) -> Result<(), Failure> {
     });
     let received = server.finish();
     let result = result.map_err(|failure| no_timeout(session, failure, timeout))?;
-    let (rtts, out) = result
-        .map_err(|err| session.wrong("ping to return Ok", format!("it returned the error {err}")))?;
+    let (rtts, out) = result.map_err(|err| {
+        session.wrong("ping to return Ok", format!("it returned the error {err}"))
+    })?;
     let out = String::from_utf8_lossy(&out).into_owned();
     session.note(format!("ping returned {rtts:?} and wrote:\n{out}"));
     expect_pings(session, &received, &[1, 2, 3, 4, 5, 6])?;
@@ -425,7 +430,9 @@ fn prints_each_ping_and_a_summary(session: &Session) -> Result<(), Failure> {
         ));
     }
     if !finished.output.status.success() {
-        return Err(session.wrong("exit code 0", "an error after the summary: its stderr above says which"));
+        return Err(
+            session.wrong("exit code 0", "an error after the summary: its stderr above says which")
+        );
     }
     Ok(())
 }

@@ -89,8 +89,10 @@ impl DnsServer {
             socket.set_read_timeout(Some(Duration::from_millis(20)))?;
             Ok((socket, UdpSocket::bind("127.0.0.1:0")?))
         };
-        let (socket, forger) = setup().map_err(|err| session.wrong("a reference DNS server", err))?;
-        let addr = socket.local_addr().map_err(|err| session.wrong("a reference DNS server", err))?;
+        let (socket, forger) =
+            setup().map_err(|err| session.wrong("a reference DNS server", err))?;
+        let addr =
+            socket.local_addr().map_err(|err| session.wrong("a reference DNS server", err))?;
         session.note(format!("dns server: reference DNS server ({behaviour:?}) on {addr}"));
         let log = session.log.clone();
         let stop = Arc::new(AtomicBool::new(false));
@@ -157,13 +159,21 @@ fn serve(
             Behaviour::WrongIdFirst => {
                 let mut wrong = forged;
                 wrong[..2].copy_from_slice(&(query.id ^ 0x5555).to_be_bytes());
-                send(socket, &wrong, &format!("a reply with the wrong ID {:#06x}", query.id ^ 0x5555));
+                send(
+                    socket,
+                    &wrong,
+                    &format!("a reply with the wrong ID {:#06x}", query.id ^ 0x5555),
+                );
                 thread::sleep(Duration::from_millis(20));
                 send(socket, &answer, "the answer, with the right ID");
             }
             Behaviour::ForgedSourceFirst => {
                 let port = forger.local_addr().map_or(0, |a| a.port());
-                send(forger, &forged, &format!("a forged reply with the right ID, from port {port}"));
+                send(
+                    forger,
+                    &forged,
+                    &format!("a forged reply with the right ID, from port {port}"),
+                );
                 thread::sleep(Duration::from_millis(20));
                 send(socket, &answer, "the answer, from the server's own address");
             }
@@ -195,7 +205,9 @@ pub fn read_query(bytes: &[u8]) -> Query {
     let (Some(flags), Some(qd), Some(an), Some(ns), Some(ar)) =
         (field(2), field(4), field(6), field(8), field(10))
     else {
-        query.problems.push(format!("the query is {} bytes, shorter than the 12-byte header", bytes.len()));
+        query
+            .problems
+            .push(format!("the query is {} bytes, shorter than the 12-byte header", bytes.len()));
         return query;
     };
     if flags & 0x8000 != 0 {
@@ -315,7 +327,13 @@ fn address(m: &mut Message, text: &str) {
     }
 }
 
-fn stale(socket: &UdpSocket, to: SocketAddr, query: &Query, log: &Transcript, stop: &Arc<AtomicBool>) {
+fn stale(
+    socket: &UdpSocket,
+    to: SocketAddr,
+    query: &Query,
+    log: &Transcript,
+    stop: &Arc<AtomicBool>,
+) {
     let (Ok(socket), log, stop) = (socket.try_clone(), log.clone(), Arc::clone(stop)) else {
         return;
     };
@@ -329,7 +347,9 @@ fn stale(socket: &UdpSocket, to: SocketAddr, query: &Query, log: &Transcript, st
             sent += 1;
             thread::sleep(Duration::from_millis(50));
         }
-        log.note(format!("dns server: sent {sent} stale replies with the wrong ID, never the answer"));
+        log.note(format!(
+            "dns server: sent {sent} stale replies with the wrong ID, never the answer"
+        ));
     });
 }
 

@@ -61,8 +61,10 @@ impl EchoServer {
             socket.set_read_timeout(Some(Duration::from_millis(20)))?;
             Ok((socket, UdpSocket::bind("127.0.0.1:0")?))
         };
-        let (socket, forger) = setup().map_err(|err| session.wrong("a reference echo server", err))?;
-        let addr = socket.local_addr().map_err(|err| session.wrong("a reference echo server", err))?;
+        let (socket, forger) =
+            setup().map_err(|err| session.wrong("a reference echo server", err))?;
+        let addr =
+            socket.local_addr().map_err(|err| session.wrong("a reference echo server", err))?;
         session.note(format!("echo server: reference echo server listening on {addr}"));
         let log = session.log.clone();
         let stop = Arc::new(AtomicBool::new(false));
@@ -104,7 +106,11 @@ fn serve(
         received.push(Received { bytes: bytes.clone(), from });
         let n = received.len() as u32;
         let fate = plan(n);
-        log.note(format!("echo server: ← datagram #{n} {} from {from}: {}", show(&bytes), says(fate)));
+        log.note(format!(
+            "echo server: ← datagram #{n} {} from {from}: {}",
+            show(&bytes),
+            says(fate)
+        ));
         match fate {
             Fate::Echo => send(socket, &bytes, from, log, "echo"),
             Fate::Drop => {}

@@ -8,8 +8,11 @@
 // The command line is the model answers' own, calling this crate's functions.
 #[path = "../../../solutions/src/cli.rs"]
 pub mod cli;
+pub mod dns_query;
 pub mod tcp_client;
 pub mod tcp_server;
+pub mod udp_echo;
+pub mod udp_ping;
 pub mod udp_receiver;
 pub mod udp_sender;
 
