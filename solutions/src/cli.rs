@@ -77,21 +77,22 @@ fn usage() -> ExitCode {
 }
 
 fn run(program: &str, args: &[&str], default: &str) -> Result<(), Stop> {
-    // Most programs take one optional ADDR; the others read their arguments below.
-    let addr = match args {
-        [] => default,
-        [addr] => addr,
-        _ if matches!(program, "udp-ping" | "dns-query") => default,
-        _ => return Err(Stop::Usage),
+    // Most programs take one optional ADDR; udp-ping and dns-query read theirs below.
+    let only_addr = || match args {
+        [] => Ok(default),
+        [addr] => Ok(*addr),
+        _ => Err(Stop::Usage),
     };
     match program {
         "udp-receiver" => {
+            let addr = only_addr()?;
             let socket = udp_receiver::bind(addr).map_err(failed(format!("cannot bind {addr}")))?;
             announce(socket.local_addr());
             udp_receiver::receive_until_bye(&socket, &mut io::stdout().lock())
                 .map_err(failed("receive failed"))
         }
         "udp-sender" => {
+            let addr = only_addr()?;
             let to = resolve(addr)?;
             let socket = udp_sender::open(to).map_err(failed("cannot open a UDP socket"))?;
             let sent = udp_sender::send_lines(&socket, to, io::stdin().lock())
@@ -100,11 +101,13 @@ fn run(program: &str, args: &[&str], default: &str) -> Result<(), Stop> {
             Ok(())
         }
         "tcp-server" => {
+            let addr = only_addr()?;
             let listener = tcp_server::bind(addr).map_err(failed(format!("cannot bind {addr}")))?;
             announce(listener.local_addr());
             tcp_server::serve(listener).map_err(failed("server stopped"))
         }
         "tcp-client" => {
+            let addr = only_addr()?;
             let stream =
                 tcp_client::connect(addr).map_err(failed(format!("cannot connect to {addr}")))?;
             eprintln!("connected to {addr}; type a question (`bye` to quit)");
@@ -112,13 +115,15 @@ fn run(program: &str, args: &[&str], default: &str) -> Result<(), Stop> {
                 .map_err(failed("chat failed"))
         }
         "udp-echo" => {
+            let addr = only_addr()?;
             let socket = UdpSocket::bind(addr).map_err(failed(format!("cannot bind {addr}")))?;
             announce(socket.local_addr());
             udp_echo::serve(&socket).map_err(failed("echo failed"))
         }
         "udp-ping" => {
             let (addr, count) = match args {
-                [] | [_] => (addr, udp_ping::DEFAULT_COUNT),
+                [] => (default, udp_ping::DEFAULT_COUNT),
+                [addr] => (*addr, udp_ping::DEFAULT_COUNT),
                 [addr, count] => (*addr, count.parse().map_err(|_| Stop::Usage)?),
                 _ => return Err(Stop::Usage),
             };
