@@ -34,6 +34,27 @@ impl Exercise {
 /// Every exercise, in the order a learner should do them.
 pub const EXERCISES: &[Exercise] = &[
     Exercise {
+        name: "chat_syntax",
+        program: None,
+        chapter: "protocols.md",
+        chapter_title: "Protocols: syntax, semantics, timing",
+        hint: include_str!("../../book/src/hints/chat_syntax.md"),
+    },
+    Exercise {
+        name: "chat_semantics",
+        program: None,
+        chapter: "protocols.md",
+        chapter_title: "Protocols: syntax, semantics, timing",
+        hint: include_str!("../../book/src/hints/chat_semantics.md"),
+    },
+    Exercise {
+        name: "chat_timing",
+        program: None,
+        chapter: "protocols.md",
+        chapter_title: "Protocols: syntax, semantics, timing",
+        hint: include_str!("../../book/src/hints/chat_timing.md"),
+    },
+    Exercise {
         name: "udp_receiver",
         program: Some("udp-receiver"),
         chapter: "udp.md",
@@ -60,35 +81,6 @@ pub const EXERCISES: &[Exercise] = &[
         chapter: "tcp.md",
         chapter_title: "TCP programming",
         hint: include_str!("../../book/src/hints/tcp_client.md"),
-    },
-    Exercise {
-        name: "chat_syntax",
-        program: None,
-        chapter: "protocols.md",
-        chapter_title: "Protocols: syntax, semantics, timing",
-        hint: "Work on bytes, not text: find the first `b'\\n'` before anything else, since \
-               only the bytes up to it are this line. `MAX_LINE_LEN` counts bytes and includes \
-               the line ending. `std::str::from_utf8` says whether bytes are UTF-8; \
-               `String::from_utf8_lossy` hides it when they are not.",
-    },
-    Exercise {
-        name: "chat_semantics",
-        program: None,
-        chapter: "protocols.md",
-        chapter_title: "Protocols: syntax, semantics, timing",
-        hint: "The syntax has already removed the line ending; what is left is the question \
-               exactly as sent. A `match` on the `&str` compares whole strings, so `BYE`, \
-               `bye ` and `byebye` all fall through to the default arm.",
-    },
-    Exercise {
-        name: "chat_timing",
-        program: None,
-        chapter: "protocols.md",
-        chapter_title: "Protocols: syntax, semantics, timing",
-        hint: "Match on the pair `(state, line)`: one arm per arrow of the state diagram, and a \
-               catch-all arm per state for the lines it refuses. Put the arm for `hello` in \
-               Chatting before the one that answers questions. In `converse`, assign the new \
-               state only in the `Ok` arm.",
     },
 ];
 
