@@ -60,7 +60,9 @@ pub enum Verdict {
 pub fn run(bin: &str, krate: &'static str, checks: Vec<Check>) -> ExitCode {
     let args = Arguments::from_args();
     let total = checks.len();
-    let selected: Vec<Check> = checks.into_iter().filter(|c| is_selected(&args, c)).collect();
+    let mut selected: Vec<Check> = checks.into_iter().filter(|c| is_selected(&args, c)).collect();
+    // In the registry's order, the order a learner works in.
+    selected.sort_by_key(|c| crate::registry::EXERCISES.iter().position(|e| e.name == c.exercise));
     if args.list {
         for check in &selected {
             println!("{}: test", check.full_name());
