@@ -63,6 +63,28 @@ pub const EXERCISES: &[Exercise] = &[
                with `BufReader::read_line`: the answer may arrive in pieces. `read_line` \
                returning 0 means the server hung up. Return errors with `?`, never `unwrap`.",
     },
+    Exercise {
+        name: "special_addresses",
+        program: None,
+        chapter: "ip.md",
+        chapter_title: "IP addressing, NAT and DNS",
+        hint: "Work on numbers: `u32::from(Ipv4Addr)` and `u128::from(Ipv6Addr)`. An address is in \
+               `network/len` when both agree on their first `len` bits: AND each with a mask of \
+               `len` one-bits from the left. /0 is a mask of all zeros, and a shift by the full \
+               width overflows (`checked_shl`). Try every address at a block's two ends and just \
+               past them, and unwrap only `::ffff:0:0/96` (`to_ipv4_mapped`, not `to_ipv4`).",
+    },
+    Exercise {
+        name: "nat",
+        program: None,
+        chapter: "ip.md",
+        chapter_title: "IP addressing, NAT and DNS",
+        hint: "Keep the table twice, by outside port (for replies) and by the whole inside \
+               `SocketAddrV4` (for outgoing packets), and keep the two in step. Before anything \
+               else on each call, forget the rows idle for `idle_secs` or more, from both maps. \
+               A free port is one of `self.ports.clone()` that `by_port` does not hold; none \
+               left is `Err(PortsExhausted)`. Any packet through a row sets its last use to now.",
+    },
 ];
 
 /// The exercise called `name`.

@@ -8,6 +8,8 @@
 // The command line is the model answers' own, calling this crate's functions.
 #[path = "../../../solutions/src/cli.rs"]
 pub mod cli;
+pub mod nat;
+pub mod special_addresses;
 pub mod tcp_client;
 pub mod tcp_server;
 pub mod udp_receiver;
