@@ -4,6 +4,8 @@
 mod chat_semantics;
 mod chat_syntax;
 mod chat_timing;
+mod nat;
+mod special_addresses;
 mod tcp_client;
 mod tcp_server;
 mod udp_receiver;
@@ -21,6 +23,8 @@ pub fn all() -> Vec<Check> {
         chat_syntax::CHECKS,
         chat_semantics::CHECKS,
         chat_timing::CHECKS,
+        special_addresses::CHECKS,
+        nat::CHECKS,
     ]
     .concat()
 }

@@ -55,6 +55,20 @@ pub const EXERCISES: &[Exercise] = &[
         hint: include_str!("../../book/src/hints/chat_timing.md"),
     },
     Exercise {
+        name: "special_addresses",
+        program: None,
+        chapter: "ip.md",
+        chapter_title: "IP addressing, NAT and DNS",
+        hint: include_str!("../../book/src/hints/special_addresses.md"),
+    },
+    Exercise {
+        name: "nat",
+        program: None,
+        chapter: "ip.md",
+        chapter_title: "IP addressing, NAT and DNS",
+        hint: include_str!("../../book/src/hints/nat.md"),
+    },
+    Exercise {
         name: "udp_receiver",
         program: Some("udp-receiver"),
         chapter: "udp.md",

@@ -11,6 +11,8 @@ pub mod chat_syntax;
 pub mod chat_timing;
 #[path = "../../../solutions/src/cli.rs"]
 pub mod cli;
+pub mod nat;
+pub mod special_addresses;
 pub mod tcp_client;
 pub mod tcp_server;
 pub mod udp_receiver;

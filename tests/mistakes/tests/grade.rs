@@ -26,6 +26,8 @@ fn mistakes() -> Vec<Mistake> {
         chat_syntax::MISTAKES,
         chat_semantics::MISTAKES,
         chat_timing::MISTAKES,
+        special_addresses::MISTAKES,
+        nat::MISTAKES,
     ]
     .concat()
 }
