@@ -6,6 +6,8 @@
 #![allow(unused_variables, unused_imports, unused_mut)]
 
 pub mod cli;
+pub mod mac;
+pub mod ports;
 pub mod tcp_client;
 pub mod tcp_server;
 pub mod udp_receiver;

@@ -2,6 +2,8 @@
 //! functions, with the same signatures, as its stub in the `exercises` crate.
 
 pub mod cli;
+pub mod mac;
+pub mod ports;
 pub mod tcp_client;
 pub mod tcp_server;
 pub mod udp_receiver;
