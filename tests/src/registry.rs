@@ -63,6 +63,26 @@ pub const EXERCISES: &[Exercise] = &[
                with `BufReader::read_line`: the answer may arrive in pieces. `read_line` \
                returning 0 means the server hung up. Return errors with `?`, never `unwrap`.",
     },
+    Exercise {
+        name: "ports",
+        program: None,
+        chapter: "ports.md",
+        chapter_title: "Ports",
+        hint: "A `match` on a `u16` with inclusive range patterns (`a..=b`) lets you write each \
+               RFC 6335 range as the RFC gives it; test both ends of each. \
+               `str::eq_ignore_ascii_case` or `to_ascii_lowercase` compares names without case. \
+               After binding port 0, the port you really got is in the socket's `local_addr()`.",
+    },
+    Exercise {
+        name: "mac",
+        program: None,
+        chapter: "mac.md",
+        chapter_title: "MAC addresses",
+        hint: "Decide the notation from the separators that occur, then `split` and count groups \
+               and digits. `char::to_digit(16)` takes only hex digits (`u8::from_str_radix` also \
+               takes a `+`). The two flag bits are the lowest two of the first byte: test them \
+               with `&`, flip one with `^`. `{:02x}` prints a byte as two lower-case digits.",
+    },
 ];
 
 /// The exercise called `name`.

@@ -8,6 +8,8 @@
 // The command line is the model answers' own, calling this crate's functions.
 #[path = "../../../solutions/src/cli.rs"]
 pub mod cli;
+pub mod mac;
+pub mod ports;
 pub mod tcp_client;
 pub mod tcp_server;
 pub mod udp_receiver;
