@@ -4,7 +4,9 @@
 mod chat_semantics;
 mod chat_syntax;
 mod chat_timing;
+mod mac;
 mod nat;
+mod ports;
 mod special_addresses;
 mod tcp_client;
 mod tcp_server;
@@ -25,6 +27,8 @@ pub fn all() -> Vec<Check> {
         chat_timing::CHECKS,
         special_addresses::CHECKS,
         nat::CHECKS,
+        ports::CHECKS,
+        mac::CHECKS,
     ]
     .concat()
 }

@@ -101,10 +101,17 @@ pub fn run(bin: &str, krate: &'static str, checks: Vec<Check>) -> ExitCode {
     if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(101) }
 }
 
-/// Whether `check` is chosen by the command line's filter and skips, as libtest does.
+/// Whether `check` is chosen by the command line's filter and skips, as libtest does,
+/// except that a filter that is an exercise's name selects exactly that exercise.
 fn is_selected(args: &Arguments, check: &Check) -> bool {
     let name = check.full_name();
-    let matches = |pattern: &str| if args.exact { name == pattern } else { name.contains(pattern) };
+    // An exercise's name selects exactly its checks: `-- nat` is not `destination`.
+    let is_exercise = |pattern: &str| crate::registry::EXERCISES.iter().any(|e| e.name == pattern);
+    let matches = |pattern: &str| match () {
+        () if args.exact => name == pattern,
+        () if is_exercise(pattern) => check.exercise == pattern,
+        () => name.contains(pattern),
+    };
     // There are no ignored checks: `--ignored` selects none.
     !args.ignored
         && args.filter.as_deref().is_none_or(matches)

@@ -55,6 +55,13 @@ pub const EXERCISES: &[Exercise] = &[
         hint: include_str!("../../book/src/hints/chat_timing.md"),
     },
     Exercise {
+        name: "ports",
+        program: None,
+        chapter: "ports.md",
+        chapter_title: "Ports",
+        hint: include_str!("../../book/src/hints/ports.md"),
+    },
+    Exercise {
         name: "special_addresses",
         program: None,
         chapter: "ip.md",
@@ -67,6 +74,13 @@ pub const EXERCISES: &[Exercise] = &[
         chapter: "ip.md",
         chapter_title: "IP addressing, NAT and DNS",
         hint: include_str!("../../book/src/hints/nat.md"),
+    },
+    Exercise {
+        name: "mac",
+        program: None,
+        chapter: "mac.md",
+        chapter_title: "MAC addresses",
+        hint: include_str!("../../book/src/hints/mac.md"),
     },
     Exercise {
         name: "udp_receiver",

@@ -11,7 +11,9 @@ pub mod chat_syntax;
 pub mod chat_timing;
 #[path = "../../../solutions/src/cli.rs"]
 pub mod cli;
+pub mod mac;
 pub mod nat;
+pub mod ports;
 pub mod special_addresses;
 pub mod tcp_client;
 pub mod tcp_server;
