@@ -8,7 +8,9 @@
 pub mod chat_semantics;
 pub mod chat_syntax;
 pub mod chat_timing;
+pub mod cidr;
 pub mod cli;
+pub mod ipv4_parse;
 pub mod mac;
 pub mod nat;
 pub mod ports;

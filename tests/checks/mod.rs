@@ -4,6 +4,8 @@
 mod chat_semantics;
 mod chat_syntax;
 mod chat_timing;
+mod cidr;
+mod ipv4_parse;
 mod mac;
 mod nat;
 mod ports;
@@ -27,6 +29,8 @@ pub fn all() -> Vec<Check> {
         chat_timing::CHECKS,
         special_addresses::CHECKS,
         nat::CHECKS,
+        ipv4_parse::CHECKS,
+        cidr::CHECKS,
         ports::CHECKS,
         mac::CHECKS,
     ]

@@ -76,6 +76,20 @@ pub const EXERCISES: &[Exercise] = &[
         hint: include_str!("../../book/src/hints/nat.md"),
     },
     Exercise {
+        name: "ipv4_parse",
+        program: None,
+        chapter: "ip.md",
+        chapter_title: "IP addressing, NAT and DNS",
+        hint: include_str!("../../book/src/hints/ipv4_parse.md"),
+    },
+    Exercise {
+        name: "cidr",
+        program: None,
+        chapter: "ip.md",
+        chapter_title: "IP addressing, NAT and DNS",
+        hint: include_str!("../../book/src/hints/cidr.md"),
+    },
+    Exercise {
         name: "mac",
         program: None,
         chapter: "mac.md",

@@ -9,8 +9,10 @@
 pub mod chat_semantics;
 pub mod chat_syntax;
 pub mod chat_timing;
+pub mod cidr;
 #[path = "../../../solutions/src/cli.rs"]
 pub mod cli;
+pub mod ipv4_parse;
 pub mod mac;
 pub mod nat;
 pub mod ports;

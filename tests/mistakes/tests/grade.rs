@@ -28,6 +28,8 @@ fn mistakes() -> Vec<Mistake> {
         chat_timing::MISTAKES,
         special_addresses::MISTAKES,
         nat::MISTAKES,
+        ipv4_parse::MISTAKES,
+        cidr::MISTAKES,
         ports::MISTAKES,
         mac::MISTAKES,
     ]
