@@ -67,9 +67,9 @@ impl fmt::Display for Cidr {
 /// The mask of a prefix length as a 32-bit number: `prefix` one-bits, then zeros.
 /// `prefix` is at most 32.
 fn mask_bits(prefix: u8) -> u32 {
-    // The obvious `u32::MAX << (32 - prefix)` shifts by 32 for /0, which Rust refuses:
-    // it panics in a debug build and, in a release build, shifts by 32 % 32 = 0 instead,
-    // giving a /0 the mask of a /32. `checked_shl` says so with `None`, and a /0 has no
+    // The obvious `u32::MAX << (32 - prefix)` shifts by 32 for /0, which Rust does not
+    // allow: it panics in a debug build and, in a release build, shifts by 32 % 32 = 0
+    // instead, giving a /0 the mask of a /32. `checked_shl` says so with `None`, and a /0 has no
     // one-bits at all.
     u32::MAX.checked_shl(u32::from(MAX_PREFIX - prefix)).unwrap_or(0)
 }
