@@ -68,11 +68,11 @@ pub fn ipv4_parse(text: &str) -> Result<Ipv4Addr, Ipv4ParseError> {
 // ANCHOR: parse_part
 /// Parses one part of a dotted quad: one to three ASCII digits, no leading zero, 0 to 255.
 fn parse_part(part: &str) -> Result<u8, Ipv4ParseError> {
-    // TODO: return EmptyPart if there are no characters, NotADigit if a byte
-    // is not `u8::is_ascii_digit` (not `str::parse::<u8>()`, which accepts a `+`), LeadingZero
-    // if there are two or more digits and the first is '0'. Then add up the digits
-    // (value * 10 + digit) and return OutOfRange as soon as the value passes 255, so that
-    // a long part cannot overflow.
+    // TODO: return EmptyPart if there are no characters, NotADigit if a byte is not
+    // `u8::is_ascii_digit` (do not trust `str::parse::<u8>()`: it accepts a `+`), and
+    // LeadingZero if there are two or more digits and the first is '0'. Then add up the
+    // digits (value * 10 + digit) and return OutOfRange as soon as the value passes 255,
+    // so that a long part cannot overflow.
     todo!("parse one part into a byte")
 }
 // ANCHOR_END: parse_part
