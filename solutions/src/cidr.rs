@@ -1,15 +1,17 @@
-//! An IPv4 address block in CIDR notation, such as `192.168.1.64/26` (RFC 4632).
+//! An IPv4 address block in CIDR notation (RFC 4632), such as
+//! `192.168.1.64/26`.
 //!
-//! The prefix length says how many leading bits of an address name the network; the
-//! rest pick a host on it. Routers compare only the prefix, and a host compares it to
-//! decide whether a destination is on its own link or must go to a router. This module
-//! parses `a.b.c.d/n` into a [`Cidr`] and works out the block's mask, network and
-//! broadcast addresses, how many hosts it holds, and whether it contains an address.
+//! The prefix length says how many leading bits of an address name the network;
+//! the rest pick a host on it. Routers compare only the prefix, and a host
+//! compares it to decide whether a destination is on its own link or must go to
+//! a router. This module parses `a.b.c.d/n` into a [`Cidr`] and works out the
+//! block's mask, network and broadcast addresses, how many hosts it holds, and
+//! whether it contains an address.
 //!
-//! Two decisions, both documented where they apply: host bits set in the written
-//! address are cleared (`192.168.1.77/26` is the block `192.168.1.64/26`, the network
-//! that address is on), and [`Cidr::host_count`] follows RFC 3021 for /31 and counts
-//! the single address of a /32.
+//! Two decisions, both documented where they apply: host bits set in the
+//! written address are cleared (`192.168.1.77/26` is the block
+//! `192.168.1.64/26`, the network that address is on), and [`Cidr::host_count`]
+//! follows RFC 3021 for /31 and counts the single address of a /32.
 
 use std::fmt;
 use std::net::Ipv4Addr;
@@ -19,10 +21,11 @@ use std::str::FromStr;
 pub const MAX_PREFIX: u8 = 32;
 
 // ANCHOR: types
-/// A block of IPv4 addresses: a network address and a prefix length from 0 to 32.
+/// A block of IPv4 addresses: a network address and a prefix length from 0 to
+/// 32.
 ///
-/// The network address always has its host bits (those after the prefix) cleared, so
-/// two values are equal exactly when they are the same block.
+/// The network address always has its host bits (those after the prefix)
+/// cleared, so two values are equal exactly when they are the same block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cidr {
     network: Ipv4Addr,
@@ -36,7 +39,8 @@ pub enum CidrError {
     MissingSlash,
     /// The part before the `/` is not an IPv4 address: `10.0.0/8`.
     BadAddress,
-    /// The part after the `/` is not a decimal number: `10.0.0.0/`, `10.0.0.0/x`.
+    /// The part after the `/` is not a decimal number: `10.0.0.0/`,
+    /// `10.0.0.0/x`.
     BadPrefix,
     /// The prefix length is more than 32: `10.0.0.0/33`.
     PrefixTooLong,
@@ -64,22 +68,22 @@ impl fmt::Display for Cidr {
 }
 
 // ANCHOR: mask_bits
-/// The mask of a prefix length as a 32-bit number: `prefix` one-bits, then zeros.
-/// `prefix` is at most 32.
+/// The mask of a prefix length as a 32-bit number: `prefix` one-bits, then
+/// zeros. `prefix` is at most 32.
 fn mask_bits(prefix: u8) -> u32 {
-    // The obvious `u32::MAX << (32 - prefix)` shifts by 32 for /0, which Rust does not
-    // allow: it panics in a debug build and, in a release build, shifts by 32 % 32 = 0
-    // instead, giving a /0 the mask of a /32. `checked_shl` says so with `None`, and a /0 has no
-    // one-bits at all.
+    // The obvious `u32::MAX << (32 - prefix)` shifts by 32 for /0, which Rust
+    // does not allow: it panics in a debug build and, in a release build,
+    // shifts by 32 % 32 = 0 instead, giving a /0 the mask of a /32.
+    // `checked_shl` says so with `None`, and a /0 has no one-bits at all.
     u32::MAX.checked_shl(u32::from(MAX_PREFIX - prefix)).unwrap_or(0)
 }
 // ANCHOR_END: mask_bits
 
 // ANCHOR: new
 impl Cidr {
-    /// The block of prefix length `prefix` that `addr` is on. Host bits set in `addr`
-    /// are cleared: `new(192.168.1.77, 26)` is `192.168.1.64/26`. A prefix length over
-    /// 32 is [`CidrError::PrefixTooLong`].
+    /// The block of prefix length `prefix` that `addr` is on. Host bits set in
+    /// `addr` are cleared: `new(192.168.1.77, 26)` is `192.168.1.64/26`. A
+    /// prefix length over 32 is [`CidrError::PrefixTooLong`].
     pub fn new(addr: Ipv4Addr, prefix: u8) -> Result<Cidr, CidrError> {
         if prefix > MAX_PREFIX {
             return Err(CidrError::PrefixTooLong);
@@ -93,7 +97,8 @@ impl Cidr {
         self.prefix
     }
 
-    /// The network address: the first address of the block, its host bits all 0.
+    /// The network address: the first address of the block, its host bits all
+    /// 0.
     pub fn network(&self) -> Ipv4Addr {
         self.network
     }
@@ -107,19 +112,20 @@ impl Cidr {
         Ipv4Addr::from_bits(mask_bits(self.prefix))
     }
 
-    /// The last address of the block, its host bits all 1: the broadcast address of a
-    /// /0 to /30. A /31 has no broadcast address (RFC 3021) and a /32 has a single
-    /// address; for them this is still the last address.
+    /// The last address of the block, its host bits all 1: the broadcast
+    /// address of a /0 to /30. A /31 has no broadcast address (RFC 3021) and a
+    /// /32 has a single address; for them this is still the last address.
     pub fn broadcast(&self) -> Ipv4Addr {
         Ipv4Addr::from_bits(self.network.to_bits() | !mask_bits(self.prefix))
     }
 
-    /// How many addresses of the block can be given to hosts: all but the network and
-    /// broadcast addresses for a /0 to /30 (2^(32 − prefix) − 2), both addresses of a
-    /// /31 on a point-to-point link (2, RFC 3021), and the one address of a /32 (1).
+    /// How many addresses of the block can be given to hosts: all but the
+    /// network and broadcast addresses for a /0 to /30 (2^(32 − prefix) − 2),
+    /// both addresses of a /31 on a point-to-point link (2, RFC 3021), and the
+    /// one address of a /32 (1).
     pub fn host_count(&self) -> u32 {
-        // 2^(32 − prefix) addresses do not fit in a u32 for a /0, but the count minus
-        // one does: it is the host bits all set, `!mask`.
+        // 2^(32 − prefix) addresses do not fit in a u32 for a /0, but the count
+        // minus one does: it is the host bits all set, `!mask`.
         let last_offset = !mask_bits(self.prefix);
         match self.prefix {
             32 => 1,
@@ -128,7 +134,8 @@ impl Cidr {
         }
     }
 
-    /// Whether `addr` is in the block: whether its first `prefix` bits are the network's.
+    /// Whether `addr` is in the block: whether its first `prefix` bits are the
+    /// network's.
     pub fn contains(&self, addr: Ipv4Addr) -> bool {
         addr.to_bits() & mask_bits(self.prefix) == self.network.to_bits()
     }
@@ -136,8 +143,8 @@ impl Cidr {
 // ANCHOR_END: methods
 
 // ANCHOR: from_str
-/// Parses `a.b.c.d/n`, such as `192.168.1.77/26`, as [`Cidr::new`] would build it: host
-/// bits in the address are cleared.
+/// Parses `a.b.c.d/n`, such as `192.168.1.77/26`, as [`Cidr::new`] would build
+/// it: host bits in the address are cleared.
 impl FromStr for Cidr {
     type Err = CidrError;
 
