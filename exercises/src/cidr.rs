@@ -26,8 +26,7 @@ use std::str::FromStr;
 pub const MAX_PREFIX: u8 = 32;
 
 // ANCHOR: types
-/// A block of IPv4 addresses: a network address and a prefix length from 0 to
-/// 32.
+/// A block of IPv4 addresses: its network address and its prefix length.
 ///
 /// The network address always has its host bits (those after the prefix)
 /// cleared, so two values are equal exactly when they are the same block.
