@@ -62,20 +62,6 @@ pub const EXERCISES: &[Exercise] = &[
         hint: include_str!("../../book/src/hints/ports.md"),
     },
     Exercise {
-        name: "special_addresses",
-        program: None,
-        chapter: "ip.md",
-        chapter_title: "IP addressing, NAT and DNS",
-        hint: include_str!("../../book/src/hints/special_addresses.md"),
-    },
-    Exercise {
-        name: "nat",
-        program: None,
-        chapter: "ip.md",
-        chapter_title: "IP addressing, NAT and DNS",
-        hint: include_str!("../../book/src/hints/nat.md"),
-    },
-    Exercise {
         name: "ipv4_parse",
         program: None,
         chapter: "ip.md",
@@ -88,6 +74,20 @@ pub const EXERCISES: &[Exercise] = &[
         chapter: "ip.md",
         chapter_title: "IP addressing, NAT and DNS",
         hint: include_str!("../../book/src/hints/cidr.md"),
+    },
+    Exercise {
+        name: "special_addresses",
+        program: None,
+        chapter: "ip.md",
+        chapter_title: "IP addressing, NAT and DNS",
+        hint: include_str!("../../book/src/hints/special_addresses.md"),
+    },
+    Exercise {
+        name: "nat",
+        program: None,
+        chapter: "ip.md",
+        chapter_title: "IP addressing, NAT and DNS",
+        hint: include_str!("../../book/src/hints/nat.md"),
     },
     Exercise {
         name: "mac",
