@@ -5,7 +5,9 @@
 // Until you fill them in, the stubs leave parameters and imports unused.
 #![allow(unused_variables, unused_imports, unused_mut)]
 
+pub mod checksum;
 pub mod cli;
+pub mod frames;
 pub mod tcp_client;
 pub mod tcp_server;
 pub mod udp_receiver;

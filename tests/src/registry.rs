@@ -63,6 +63,27 @@ pub const EXERCISES: &[Exercise] = &[
                with `BufReader::read_line`: the answer may arrive in pieces. `read_line` \
                returning 0 means the server hung up. Return errors with `?`, never `unwrap`.",
     },
+    Exercise {
+        name: "checksum",
+        program: None,
+        chapter: "layers.md",
+        chapter_title: "The layer model",
+        hint: "Walk the bytes two at a time with `chunks_exact(2)` and turn each pair into a \
+               number with `u16::from_be_bytes`: network byte order. Add them in a wider integer \
+               so no carry is lost, then add the carries back in at the bottom until the sum \
+               fits in 16 bits. The odd byte left over is `[last, 0]`. The checksum is `!sum`.",
+    },
+    Exercise {
+        name: "frames",
+        program: None,
+        chapter: "layers.md",
+        chapter_title: "The layer model",
+        hint: "Work through the chapter's header tables in order, one `to_be_bytes` or \
+               `from_be_bytes` per field. Build: write the checksum fields as 0, fill them in \
+               last, then pad. Parse: before reading a header, make sure the bytes are there \
+               (`get` returns None instead of panicking); the IHL says where UDP starts and \
+               the total length where the packet ends.",
+    },
 ];
 
 /// The exercise called `name`.
