@@ -106,6 +106,7 @@ pub enum FrameError {
     /// The UDP checksum is not 0 ("none") and does not check out.
     BadUdpChecksum,
 }
+// ANCHOR_END: error
 
 impl fmt::Display for FrameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -126,7 +127,6 @@ impl fmt::Display for FrameError {
 }
 
 impl Error for FrameError {}
-// ANCHOR_END: error
 
 // ANCHOR: udp_checksum
 /// The Internet checksum over the IPv4 pseudo-header for `src_ip` and `dst_ip`,
