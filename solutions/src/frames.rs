@@ -1,18 +1,19 @@
-//! Encapsulation by hand: an Ethernet II frame carrying an IPv4 packet carrying a UDP
-//! datagram, built and parsed byte by byte.
+//! Encapsulation by hand: an Ethernet II frame carrying an IPv4 packet carrying
+//! a UDP datagram, built and parsed byte by byte.
 //!
-//! This is what the operating system does below `send_to` and `recv_from`. On the way
-//! down each layer puts its header in front of what the layer above gave it: UDP adds
-//! ports (RFC 768), IPv4 adds addresses (RFC 791), Ethernet adds MAC addresses and the
-//! EtherType (RFC 894). On the way up each layer checks its header, removes it, and hands
-//! the rest to the layer its header names. Every multi-byte field is in network byte
-//! order (big-endian).
+//! This is what the operating system does below `send_to` and `recv_from`. On
+//! the way down each layer puts its header in front of what the layer above
+//! gave it: UDP adds ports (RFC 768), IPv4 adds addresses (RFC 791), Ethernet
+//! adds MAC addresses and the EtherType (RFC 894). On the way up each layer
+//! checks its header, removes it, and hands the rest to the layer its header
+//! names. Every multi-byte field is in network byte order (big-endian).
 //!
-//! Two checksums guard the headers, both the Internet checksum of RFC 1071: the IPv4
-//! header checksum covers the IPv4 header only, and the UDP checksum covers a
-//! pseudo-header (the IP addresses, the protocol and the UDP length), the UDP header and
-//! the data. The Ethernet FCS at the very end of a frame is the network card's business:
-//! frames here are as a capture tool shows them, without it.
+//! Two checksums guard the headers, both the Internet checksum of RFC 1071: the
+//! IPv4 header checksum covers the IPv4 header only, and the UDP checksum
+//! covers a pseudo-header (the IP addresses, the protocol and the UDP length),
+//! the UDP header and the data. The Ethernet FCS at the very end of a frame is
+//! the network card's business: frames here are as a capture tool shows them,
+//! without it.
 
 use std::error::Error;
 use std::fmt;
@@ -31,20 +32,22 @@ pub const IPV4_HEADER_LEN: usize = 20;
 pub const PROTOCOL_UDP: u8 = 17;
 /// Length of the UDP header: source port, destination port, length, checksum.
 pub const UDP_HEADER_LEN: usize = 8;
-/// The shortest Ethernet frame without its 4-byte FCS: 14 bytes of header and at least
-/// 46 of payload. Shorter frames are padded with zero bytes (RFC 894).
+/// The shortest Ethernet frame without its 4-byte FCS: 14 bytes of header and
+/// at least 46 of payload. Shorter frames are padded with zero bytes (RFC 894).
 pub const MIN_FRAME_LEN: usize = 60;
 /// The time to live that [`build`] writes, the usual default (RFC 1700).
 pub const TTL: u8 = 64;
-/// The flags and fragment offset that [`build`] writes: "don't fragment", offset 0.
+/// The flags and fragment offset that [`build`] writes: "don't fragment",
+/// offset 0.
 pub const DONT_FRAGMENT: u16 = 0x4000;
-/// The most data one UDP datagram in IPv4 can carry: the IPv4 total length is a 16-bit
-/// field, so 65,535 minus the two headers, 65,507 bytes.
+/// The most data one UDP datagram in IPv4 can carry: the IPv4 total length is a
+/// 16-bit field, so 65,535 minus the two headers, 65,507 bytes.
 pub const MAX_PAYLOAD_LEN: usize = 65_535 - IPV4_HEADER_LEN - UDP_HEADER_LEN;
 // ANCHOR_END: constants
 
 // ANCHOR: frame
-/// What a frame carries, layer by layer: the fields [`build`] writes and [`parse`] reads.
+/// What a frame carries, layer by layer: the fields [`build`] writes and
+/// [`parse`] reads.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Frame {
     /// The sending network interface's MAC address (Ethernet header).
@@ -65,8 +68,8 @@ pub struct Frame {
 // ANCHOR_END: frame
 
 // ANCHOR: error
-/// Why a frame could not be built or parsed. [`parse`] checks in the order the bytes are
-/// read: Ethernet, then IPv4, then UDP.
+/// Why a frame could not be built or parsed. [`parse`] checks in the order the
+/// bytes are read: Ethernet, then IPv4, then UDP.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FrameError {
     /// [`build`] only: the payload is longer than [`MAX_PAYLOAD_LEN`].
@@ -74,10 +77,12 @@ pub enum FrameError {
         /// The payload's length.
         len: usize,
     },
-    /// The frame ends before its Ethernet header, its IPv4 header (as long as the IHL
-    /// says) or its IPv4 packet (as long as the total length says) does.
+    /// The frame ends before its Ethernet header, its IPv4 header (as long as
+    /// the IHL says) or its IPv4 packet (as long as the total length says)
+    /// does.
     Truncated,
-    /// The EtherType is not 0x0800: the frame carries something other than IPv4.
+    /// The EtherType is not 0x0800: the frame carries something other than
+    /// IPv4.
     NotIpv4 {
         /// The EtherType found.
         ethertype: u16,
@@ -87,21 +92,23 @@ pub enum FrameError {
         /// The version found.
         version: u8,
     },
-    /// The IHL (the low 4 bits of the first IPv4 byte) is below 5: a header shorter than
-    /// 20 bytes.
+    /// The IHL (the low 4 bits of the first IPv4 byte) is below 5: a header
+    /// shorter than 20 bytes.
     BadHeaderLength {
         /// The IHL found, in 32-bit words.
         ihl: u8,
     },
     /// The IPv4 header checksum does not check out: the header was damaged.
     BadIpChecksum,
-    /// The IPv4 protocol is not 17: the packet carries something other than UDP.
+    /// The IPv4 protocol is not 17: the packet carries something other than
+    /// UDP.
     NotUdp {
         /// The protocol number found.
         protocol: u8,
     },
-    /// The lengths disagree: the IPv4 total length leaves no room for the IPv4 and UDP
-    /// headers, or the UDP length is not the length of the IPv4 packet's payload.
+    /// The lengths disagree: the IPv4 total length leaves no room for the IPv4
+    /// and UDP headers, or the UDP length is not the length of the IPv4
+    /// packet's payload.
     BadLength,
     /// The UDP checksum is not 0 ("none") and does not check out.
     BadUdpChecksum,
@@ -129,15 +136,17 @@ impl fmt::Display for FrameError {
 impl Error for FrameError {}
 
 // ANCHOR: udp_checksum
-/// The Internet checksum over the IPv4 pseudo-header for `src_ip` and `dst_ip`,
-/// followed by `datagram`: a UDP header and its data, at most 65,535 bytes (RFC 768).
+/// The UDP checksum (RFC 768): the Internet checksum over the IPv4
+/// pseudo-header for `src_ip` and `dst_ip`, followed by `datagram`, a UDP
+/// header and its data, at most 65,535 bytes.
 ///
-/// Over a datagram whose checksum field is zero, this is the value to send (where a
-/// result of 0 is sent as 0xffff). Over a datagram as received, it is 0 when the
-/// datagram is intact.
+/// Over a datagram whose checksum field is zero, this is the value to send
+/// (where a result of 0 is sent as 0xffff). Over a datagram as received, it is
+/// 0 when the datagram is intact.
 pub fn udp_checksum(src_ip: Ipv4Addr, dst_ip: Ipv4Addr, datagram: &[u8]) -> u16 {
-    // The pseudo-header is never sent: both ends build it from the IPv4 header, so that
-    // a datagram delivered to the wrong host, or for another protocol, fails the check.
+    // The pseudo-header is never sent: both ends build it from the IPv4 header,
+    // so that a datagram delivered to the wrong host, or for another protocol,
+    // fails the check.
     let udp_len = datagram.len() as u16;
     let mut covered = Vec::with_capacity(12 + datagram.len());
     covered.extend_from_slice(&src_ip.octets());
@@ -151,8 +160,8 @@ pub fn udp_checksum(src_ip: Ipv4Addr, dst_ip: Ipv4Addr, datagram: &[u8]) -> u16 
 // ANCHOR_END: udp_checksum
 
 // ANCHOR: build
-/// The Ethernet II frame that carries `frame.payload` in a UDP datagram in an IPv4
-/// packet, padded to [`MIN_FRAME_LEN`] bytes, without the FCS.
+/// The Ethernet II frame that carries `frame.payload` in a UDP datagram in an
+/// IPv4 packet, padded to [`MIN_FRAME_LEN`] bytes, without the FCS.
 ///
 /// The IPv4 header has no options, type of service 0, identification 0, "don't
 /// fragment", time to live [`TTL`] and both checksums filled in.
@@ -164,16 +173,17 @@ pub fn build(frame: &Frame) -> Result<Vec<u8>, FrameError> {
     // Both fit in 16 bits now: at most 65,515 and 65,535.
     let udp_len = (UDP_HEADER_LEN + data_len) as u16;
     let total_len = (IPV4_HEADER_LEN + UDP_HEADER_LEN + data_len) as u16;
-    let mut bytes = Vec::with_capacity(MIN_FRAME_LEN.max(ETHERNET_HEADER_LEN + total_len as usize));
+    let frame_len = ETHERNET_HEADER_LEN + usize::from(total_len);
+    let mut bytes = Vec::with_capacity(frame_len.max(MIN_FRAME_LEN));
 
-    // Ethernet II: the destination comes first, so that a switch can start forwarding
-    // a frame as soon as it has read 6 bytes.
+    // Ethernet II: the destination comes first, so that a switch can start
+    // forwarding a frame as soon as it has read 6 bytes.
     bytes.extend_from_slice(&frame.dst_mac);
     bytes.extend_from_slice(&frame.src_mac);
     bytes.extend_from_slice(&ETHERTYPE_IPV4.to_be_bytes());
 
-    // IPv4, RFC 791. Identification 0 is fine for a packet that may not be fragmented
-    // (RFC 6864): nobody will ever need it to reassemble fragments.
+    // IPv4, RFC 791. Identification 0 is fine for a packet that may not be
+    // fragmented (RFC 6864): nobody will ever need it to reassemble fragments.
     let ip = bytes.len();
     bytes.push(0x45); // version 4, IHL 5 words: 20 bytes, no options
     bytes.push(0); // type of service (DSCP and ECN)
@@ -196,16 +206,17 @@ pub fn build(frame: &Frame) -> Result<Vec<u8>, FrameError> {
     bytes.extend_from_slice(&udp_len.to_be_bytes());
     bytes.extend_from_slice(&[0, 0]); // checksum, filled in below
     bytes.extend_from_slice(&frame.payload);
-    // A checksum field of 0 means "no checksum" in IPv4, so a computed 0 is sent as
-    // 0xffff, which is the same number in one's complement arithmetic ("negative zero").
+    // A checksum field of 0 means "no checksum" in IPv4, so a computed 0 is
+    // sent as 0xffff, which is the same number in one's complement arithmetic
+    // ("negative zero").
     let udp_checksum = match udp_checksum(frame.src_ip, frame.dst_ip, &bytes[udp..]) {
         0 => 0xffff,
         sum => sum,
     };
     bytes[udp + 6..udp + 8].copy_from_slice(&udp_checksum.to_be_bytes());
 
-    // Ethernet padding (RFC 894): zero bytes after the packet, outside it. The IPv4
-    // total length tells the receiver where the packet ends.
+    // Ethernet padding (RFC 894): zero bytes after the packet, outside it. The
+    // IPv4 total length tells the receiver where the packet ends.
     if bytes.len() < MIN_FRAME_LEN {
         bytes.resize(MIN_FRAME_LEN, 0);
     }
@@ -214,9 +225,10 @@ pub fn build(frame: &Frame) -> Result<Vec<u8>, FrameError> {
 // ANCHOR_END: build
 
 // ANCHOR: parse
-/// The fields of an Ethernet II frame carrying IPv4 carrying UDP, as a capture tool
-/// shows it (without the FCS), after checking every header, length and checksum.
-/// Padding after the IPv4 packet is ignored; a UDP checksum of 0 means "none".
+/// The fields of an Ethernet II frame carrying IPv4 carrying UDP, as a capture
+/// tool shows it (without the FCS), after checking every header, length and
+/// checksum. Padding after the IPv4 packet is ignored; a UDP checksum of 0
+/// means "none".
 pub fn parse(bytes: &[u8]) -> Result<Frame, FrameError> {
     // Ethernet II: two MAC addresses and the EtherType.
     let (ethernet, packet) =
@@ -230,7 +242,8 @@ pub fn parse(bytes: &[u8]) -> Result<Frame, FrameError> {
         return Err(FrameError::NotIpv4 { ethertype });
     }
 
-    // IPv4: the first byte holds the version and the header length in 32-bit words.
+    // IPv4: the first byte holds the version and the header length in 32-bit
+    // words.
     if packet.len() < IPV4_HEADER_LEN {
         return Err(FrameError::Truncated);
     }
@@ -263,8 +276,8 @@ pub fn parse(bytes: &[u8]) -> Result<Frame, FrameError> {
     let src_ip = Ipv4Addr::new(header[12], header[13], header[14], header[15]);
     let dst_ip = Ipv4Addr::new(header[16], header[17], header[18], header[19]);
 
-    // UDP: the datagram is the packet's payload; anything after the total length is
-    // Ethernet padding.
+    // UDP: the datagram is the packet's payload; anything after the total
+    // length is Ethernet padding.
     let datagram = &packet[header_len..total_len];
     let udp_len = usize::from(u16::from_be_bytes([datagram[4], datagram[5]]));
     if udp_len != datagram.len() {
