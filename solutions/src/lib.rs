@@ -4,8 +4,10 @@
 pub mod chat_semantics;
 pub mod chat_syntax;
 pub mod chat_timing;
+pub mod checksum;
 pub mod cidr;
 pub mod cli;
+pub mod frames;
 pub mod ipv4_parse;
 pub mod mac;
 pub mod nat;

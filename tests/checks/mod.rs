@@ -1,10 +1,13 @@
 //! Every check of the workbook, written once and compiled into the `grade` test of both
 //! `exercises` and `solutions`: there the crate under test is called `subject`.
 
+mod captures;
 mod chat_semantics;
 mod chat_syntax;
 mod chat_timing;
+mod checksum;
 mod cidr;
+mod frames;
 mod ipv4_parse;
 mod mac;
 mod nat;
@@ -33,6 +36,8 @@ pub fn all() -> Vec<Check> {
         cidr::CHECKS,
         ports::CHECKS,
         mac::CHECKS,
+        checksum::CHECKS,
+        frames::CHECKS,
     ]
     .concat()
 }

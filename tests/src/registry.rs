@@ -55,6 +55,20 @@ pub const EXERCISES: &[Exercise] = &[
         hint: include_str!("../../book/src/hints/chat_timing.md"),
     },
     Exercise {
+        name: "checksum",
+        program: None,
+        chapter: "layers.md",
+        chapter_title: "The layer model",
+        hint: include_str!("../../book/src/hints/checksum.md"),
+    },
+    Exercise {
+        name: "frames",
+        program: None,
+        chapter: "layers.md",
+        chapter_title: "The layer model",
+        hint: include_str!("../../book/src/hints/frames.md"),
+    },
+    Exercise {
         name: "ports",
         program: None,
         chapter: "ports.md",

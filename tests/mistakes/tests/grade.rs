@@ -32,6 +32,8 @@ fn mistakes() -> Vec<Mistake> {
         cidr::MISTAKES,
         ports::MISTAKES,
         mac::MISTAKES,
+        checksum::MISTAKES,
+        frames::MISTAKES,
     ]
     .concat()
 }
