@@ -69,6 +69,13 @@ pub const EXERCISES: &[Exercise] = &[
         hint: include_str!("../../book/src/hints/frames.md"),
     },
     Exercise {
+        name: "dns_query",
+        program: Some("dns-query"),
+        chapter: "application.md",
+        chapter_title: "The application layer",
+        hint: include_str!("../../book/src/hints/dns_query.md"),
+    },
+    Exercise {
         name: "ports",
         program: None,
         chapter: "ports.md",
@@ -125,20 +132,6 @@ pub const EXERCISES: &[Exercise] = &[
         hint: include_str!("../../book/src/hints/udp_sender.md"),
     },
     Exercise {
-        name: "tcp_server",
-        program: Some("tcp-server"),
-        chapter: "tcp.md",
-        chapter_title: "TCP programming",
-        hint: include_str!("../../book/src/hints/tcp_server.md"),
-    },
-    Exercise {
-        name: "tcp_client",
-        program: Some("tcp-client"),
-        chapter: "tcp.md",
-        chapter_title: "TCP programming",
-        hint: include_str!("../../book/src/hints/tcp_client.md"),
-    },
-    Exercise {
         name: "udp_echo",
         program: Some("udp-echo"),
         chapter: "udp.md",
@@ -153,11 +146,18 @@ pub const EXERCISES: &[Exercise] = &[
         hint: include_str!("../../book/src/hints/udp_ping.md"),
     },
     Exercise {
-        name: "dns_query",
-        program: Some("dns-query"),
-        chapter: "application.md",
-        chapter_title: "The application layer",
-        hint: include_str!("../../book/src/hints/dns_query.md"),
+        name: "tcp_server",
+        program: Some("tcp-server"),
+        chapter: "tcp.md",
+        chapter_title: "TCP programming",
+        hint: include_str!("../../book/src/hints/tcp_server.md"),
+    },
+    Exercise {
+        name: "tcp_client",
+        program: Some("tcp-client"),
+        chapter: "tcp.md",
+        chapter_title: "TCP programming",
+        hint: include_str!("../../book/src/hints/tcp_client.md"),
     },
 ];
 
