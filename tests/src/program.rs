@@ -28,10 +28,16 @@ pub struct Running {
 impl Session {
     /// Starts `program ADDR` with piped stdin, stdout and stderr.
     pub fn start(&self, program: &str, addr: &str) -> Result<Running, Failure> {
-        let command = format!("cargo run -p {} -- {program} {addr}", self.krate);
+        self.start_with(program, &[addr])
+    }
+
+    /// Starts `program ARGS...` with piped stdin, stdout and stderr.
+    pub fn start_with(&self, program: &str, args: &[&str]) -> Result<Running, Failure> {
+        let command = format!("cargo run -p {} -- {program} {}", self.krate, args.join(" "));
         self.note(format!("$ {command}"));
         let mut child = Command::new(&self.bin)
-            .args([program, addr])
+            .arg(program)
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -260,9 +266,24 @@ impl Session {
     /// Runs `program ADDR` with `stdin` as its whole input until it ends, killing it after
     /// [`WAIT`]. An untouched `todo!()` becomes [`Failure::NotDone`].
     pub fn run_to_end(&self, program: &str, addr: &str, stdin: &str) -> Result<Finished, Failure> {
-        self.note(format!("$ printf {stdin:?} | cargo run -p {} -- {program} {addr}", self.krate));
+        self.run_to_end_with(program, &[addr], stdin)
+    }
+
+    /// Runs `program ARGS...` as [`Session::run_to_end`] does.
+    pub fn run_to_end_with(
+        &self,
+        program: &str,
+        args: &[&str],
+        stdin: &str,
+    ) -> Result<Finished, Failure> {
+        let args_text = args.join(" ");
+        self.note(format!(
+            "$ printf {stdin:?} | cargo run -p {} -- {program} {args_text}",
+            self.krate
+        ));
         let output = assert_cmd::Command::new(&self.bin)
-            .args([program, addr])
+            .arg(program)
+            .args(args)
             .write_stdin(stdin)
             .timeout(WAIT)
             .output()
