@@ -5,7 +5,9 @@
 // Until you fill them in, the stubs leave parameters and imports unused.
 #![allow(unused_variables, unused_imports, unused_mut)]
 
+pub mod chat_server;
 pub mod cli;
+pub mod file_transfer;
 pub mod tcp_client;
 pub mod tcp_server;
 pub mod udp_receiver;

@@ -1,7 +1,9 @@
 //! Model answers for the workbook. Each module is one exercise and has the same
 //! functions, with the same signatures, as its stub in the `exercises` crate.
 
+pub mod chat_server;
 pub mod cli;
+pub mod file_transfer;
 pub mod tcp_client;
 pub mod tcp_server;
 pub mod udp_receiver;

@@ -5,9 +5,11 @@
 //! concerns makes that mistake. `tests/grade.rs` runs the checks once per mistake and
 //! proves that the checks it names fail, with a message that names the mistake.
 
+pub mod chat_server;
 // The command line is the model answers' own, calling this crate's functions.
 #[path = "../../../solutions/src/cli.rs"]
 pub mod cli;
+pub mod file_transfer;
 pub mod tcp_client;
 pub mod tcp_server;
 pub mod udp_receiver;
