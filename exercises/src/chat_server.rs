@@ -44,13 +44,15 @@ pub const TIMED_OUT: &str = "error: timed out";
 /// What one bounded read of a line found.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Line {
-    /// A whole line of UTF-8 text, without its `\n` and without a `\r` before it.
+    /// A whole line of UTF-8 text, without its `\n` and without a `\r` before
+    /// it.
     Text(String),
     /// `max` bytes came without a `\n`. The rest of the line was left unread.
     TooLong,
     /// A whole line came, but it is not UTF-8.
     NotUtf8,
-    /// The end of the stream: the client closed its side, perhaps in the middle of a line.
+    /// The end of the stream: the client closed its side, perhaps in the middle
+    /// of a line.
     End,
 }
 
@@ -65,38 +67,41 @@ pub fn reply(question: &str) -> &'static str {
 }
 
 // ANCHOR: read_line_bounded
-/// Reads one line of at most `max` bytes, counting its `\n`, and never reads more than
-/// `max` bytes of it from `reader`, however long the line is.
+/// Reads one line of at most `max` bytes, counting its `\n`, and never reads
+/// more than `max` bytes of it from `reader`, however long the line is.
 pub fn read_line_bounded(reader: &mut impl BufRead, max: usize) -> io::Result<Line> {
-    // TODO: read at most `max` bytes, up to and including the `\n`: `reader.take(max as u64)`
-    // then `read_until(b'\n', &mut bytes)`. No `\n` at the end means `TooLong` if `max`
-    // bytes came, else `End`. Drop the `\n` and a `\r` before it; `String::from_utf8`
-    // tells `Text` from `NotUtf8`.
+    // TODO: read at most `max` bytes, up to and including the `\n`:
+    // `reader.take(max as u64)` then `read_until(b'\n', &mut bytes)`. No `\n`
+    // at the end means `TooLong` if `max` bytes came, else `End`. Drop the `\n`
+    // and a `\r` before it; `String::from_utf8` tells `Text` from `NotUtf8`.
     todo!("read one line of at most `max` bytes")
 }
 // ANCHOR_END: read_line_bounded
 
 // ANCHOR: handle_client
-/// Answers one client's questions until it says `bye` or closes the connection (then
-/// `Ok`), or until it breaks a rule: a line too long, not UTF-8, or silence for `idle`.
-/// Then it sends the error line, closes the connection and returns the error.
+/// Answers one client's questions until it says `bye` or closes the connection
+/// (then `Ok`), or until it breaks a rule: a line too long, not UTF-8, or
+/// silence for `idle`. Then it sends the error line, closes the connection and
+/// returns the error.
 pub fn handle_client(stream: TcpStream, idle: Duration) -> io::Result<()> {
-    // TODO: `set_read_timeout(Some(idle))` (and a write timeout) on the stream, keep one
-    // BufReader, and loop over `read_line_bounded(&mut reader, MAX_LINE)`: answer `Text`
-    // with `reply`, return after `bye` or at `End`. For `TooLong`, `NotUtf8`, or a read
-    // error of kind `WouldBlock` or `TimedOut` (the timeout), write the error line (TOO_LONG,
-    // NOT_UTF8, TIMED_OUT) with its `\n` and return an `io::Error`.
+    // TODO: `set_read_timeout(Some(idle))` (and a write timeout) on the stream,
+    // keep one BufReader, and loop over `read_line_bounded(&mut reader,
+    // MAX_LINE)`: answer `Text` with `reply`, return after `bye` or at `End`.
+    // For `TooLong`, `NotUtf8`, or a read error of kind `WouldBlock` or
+    // `TimedOut` (the timeout), write the error line (TOO_LONG, NOT_UTF8,
+    // TIMED_OUT) with its `\n` and return an `io::Error`.
     todo!("answer one client, within limits")
 }
 // ANCHOR_END: handle_client
 
 // ANCHOR: serve
-/// Accepts clients forever, each served by [`handle_client`] on a thread of its own
-/// with the idle timeout `idle`. A client's error is reported on stderr; it never stops
-/// the server.
+/// Accepts clients forever, each served by [`handle_client`] on a thread of its
+/// own with the idle timeout `idle`. A client's error is reported on stderr; it
+/// never stops the server.
 pub fn serve(listener: TcpListener, idle: Duration) -> io::Result<()> {
-    // TODO: as in tcp_server: loop over `listener.incoming()`, give each client a thread
-    // that calls `handle_client(stream, idle)` and reports its error on stderr.
+    // TODO: as in tcp_server: loop over `listener.incoming()`, give each client
+    // a thread that calls `handle_client(stream, idle)` and reports its error
+    // on stderr.
     todo!("accept clients forever")
 }
 // ANCHOR_END: serve

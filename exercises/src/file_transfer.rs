@@ -73,8 +73,8 @@ impl Header {
     }
 }
 
-/// The CRC-32 of every byte value, computed once at compile time: entry `n` is what the
-/// eight shift-and-xor steps of the bitwise CRC do to the byte `n`.
+/// The CRC-32 of every byte value, computed once at compile time: entry `n` is
+/// what the eight shift-and-xor steps of the bitwise CRC do to the byte `n`.
 pub const CRC32_TABLE: [u32; 256] = {
     let mut table = [0; 256];
     let mut n = 0;
@@ -92,64 +92,68 @@ pub const CRC32_TABLE: [u32; 256] = {
 };
 
 // ANCHOR: crc32
-/// Continues the CRC-32 `crc` over `bytes` (start with 0): `crc32(crc32(0, a), b)` is
-/// `crc32(0, ab)`. The CRC-32 of Ethernet, zip and PNG: `crc32(0, b"123456789")` is
-/// `0xcbf43926`.
+/// Continues the CRC-32 `crc` over `bytes` (start with 0): `crc32(crc32(0, a),
+/// b)` is `crc32(0, ab)`. The CRC-32 of Ethernet, zip and PNG: `crc32(0,
+/// b"123456789")` is `0xcbf43926`.
 pub fn crc32(crc: u32, bytes: &[u8]) -> u32 {
-    // TODO: keep a 32-bit register, starting at `!crc`. For each byte: xor it into the low
-    // 8 bits of the register, look those 8 bits up in CRC32_TABLE, and set the register to
-    // `(register >> 8) ^ entry`. Return `!register`.
+    // TODO: keep a 32-bit register, starting at `!crc`. For each byte: xor it
+    // into the low 8 bits of the register, look those 8 bits up in CRC32_TABLE,
+    // and set the register to `(register >> 8) ^ entry`. Return `!register`.
     todo!("CRC-32")
 }
 // ANCHOR_END: crc32
 
 // ANCHOR: is_safe_name
-/// Whether `name` is a plain file name that stays inside the receiver's directory:
-/// not empty, not `.` or `..`, without `/`, `\` or NUL.
+/// Whether `name` is a plain file name that stays inside the receiver's
+/// directory: not empty, not `.` or `..`, without `/`, `\` or NUL.
 pub fn is_safe_name(name: &str) -> bool {
-    // TODO: refuse the empty name, `.` and `..`, and any name containing `/`, `\\` or
-    // `\0` (`str::contains` takes an array of chars).
+    // TODO: refuse the empty name, `.` and `..`, and any name containing `/`,
+    // `\\` or `\0` (`str::contains` takes an array of chars).
     todo!("a plain file name?")
 }
 // ANCHOR_END: is_safe_name
 
 // ANCHOR: send_file
 /// Sends the file at `path` over `stream` as its file name, then waits for the
-/// receiver's answer. Returns the number of bytes sent if the answer is `ok`, and an
-/// error otherwise (an `error: ...` line, or no answer at all).
+/// receiver's answer. Returns the number of bytes sent if the answer is `ok`,
+/// and an error otherwise (an `error: ...` line, or no answer at all).
 pub fn send_file(stream: TcpStream, path: &Path) -> io::Result<u64> {
-    // TODO: the name is `path.file_name()` as a `&str` (refuse it unless `is_safe_name`).
-    // Open the file, read it through once in chunks for its length and `crc32`, `rewind`
-    // it, write `Header { .. }.line()`, then exactly that many bytes (`io::copy` from
-    // `file.take(len)` to `&mut &stream`). Read one answer line (bounded with `take`):
-    // `Ok(len)` only if it is `ok`; any other line, or none, is an error.
+    // TODO: the name is `path.file_name()` as a `&str` (refuse it unless
+    // `is_safe_name`). Open the file, read it through once in chunks for its
+    // length and `crc32`, `rewind` it, write `Header { .. }.line()`, then
+    // exactly that many bytes (`io::copy` from `file.take(len)` to `&mut
+    // &stream`). Read one answer line (bounded with `take`): `Ok(len)` only if
+    // it is `ok`; any other line, or none, is an error.
     todo!("send one file and wait for ok")
 }
 // ANCHOR_END: send_file
 
 // ANCHOR: receive_file
-/// Receives one file from `stream` into the directory `dir` and answers the sender:
-/// `ok` once the file is stored, `error: <why>` if the header, the name, the length or
-/// the checksum is wrong. Returns the stored file's path, or the error it answered.
-/// A refused file leaves nothing behind in `dir`.
+/// Receives one file from `stream` into the directory `dir` and answers the
+/// sender: `ok` once the file is stored, `error: <why>` if the header, the
+/// name, the length or the checksum is wrong. Returns the stored file's path,
+/// or the error it answered. A refused file leaves nothing behind in `dir`.
 pub fn receive_file(stream: TcpStream, dir: &Path) -> io::Result<PathBuf> {
-    // TODO: one BufReader over `&stream` for the header and the bytes after it. Read the
-    // header line, at most MAX_HEADER bytes (`take` and `read_until`), and `Header::parse`
-    // it without its `\n`; check `is_safe_name`. Write exactly `len` bytes (`take(len)`)
-    // to a temporary file in `dir`, computing `crc32` as they pass; if fewer came or the
-    // checksum differs, delete it, else `fs::rename` it to `dir/name`. Answer `ok\n` or
-    // `error: <why>\n` on the stream, and return the path or the error.
+    // TODO: one BufReader over `&stream` for the header and the bytes after it.
+    // Read the header line, at most MAX_HEADER bytes (`take` and `read_until`),
+    // and `Header::parse` it without its `\n`; check `is_safe_name`. Write
+    // exactly `len` bytes (`take(len)`) to a temporary file in `dir`, computing
+    // `crc32` as they pass; if fewer came or the checksum differs, delete it,
+    // else `fs::rename` it to `dir/name`. Answer `ok\n` or `error: <why>\n` on
+    // the stream, and return the path or the error.
     todo!("receive one file")
 }
 // ANCHOR_END: receive_file
 
 // ANCHOR: serve
-/// Receives files forever, each connection on a thread of its own, into `dir`. Prints
-/// each stored file's path on stdout and each refused transfer on stderr.
+/// Receives files forever, each connection on a thread of its own, into `dir`.
+/// Prints each stored file's path on stdout and each refused transfer on
+/// stderr.
 pub fn serve(listener: TcpListener, dir: &Path) -> io::Result<()> {
-    // TODO: loop over `listener.incoming()`; give each connection a thread that sets a
-    // read timeout (IDLE_TIMEOUT) and calls `receive_file` with its own copy of `dir`
-    // (`to_path_buf`), then prints the stored path on stdout or the error on stderr.
+    // TODO: loop over `listener.incoming()`; give each connection a thread that
+    // sets a read timeout (IDLE_TIMEOUT) and calls `receive_file` with its own
+    // copy of `dir` (`to_path_buf`), then prints the stored path on stdout or
+    // the error on stderr.
     todo!("receive files forever")
 }
 // ANCHOR_END: serve

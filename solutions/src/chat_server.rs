@@ -41,13 +41,15 @@ pub const TIMED_OUT: &str = "error: timed out";
 /// What one bounded read of a line found.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Line {
-    /// A whole line of UTF-8 text, without its `\n` and without a `\r` before it.
+    /// A whole line of UTF-8 text, without its `\n` and without a `\r` before
+    /// it.
     Text(String),
     /// `max` bytes came without a `\n`. The rest of the line was left unread.
     TooLong,
     /// A whole line came, but it is not UTF-8.
     NotUtf8,
-    /// The end of the stream: the client closed its side, perhaps in the middle of a line.
+    /// The end of the stream: the client closed its side, perhaps in the middle
+    /// of a line.
     End,
 }
 
@@ -62,12 +64,12 @@ pub fn reply(question: &str) -> &'static str {
 }
 
 // ANCHOR: read_line_bounded
-/// Reads one line of at most `max` bytes, counting its `\n`, and never reads more than
-/// `max` bytes of it from `reader`, however long the line is.
+/// Reads one line of at most `max` bytes, counting its `\n`, and never reads
+/// more than `max` bytes of it from `reader`, however long the line is.
 pub fn read_line_bounded(reader: &mut impl BufRead, max: usize) -> io::Result<Line> {
     let mut bytes = Vec::new();
-    // `take` stops handing out bytes after `max`: a line of several megabytes costs us
-    // `max` bytes of memory, not several megabytes.
+    // `take` stops handing out bytes after `max`: a line of several megabytes
+    // costs us `max` bytes of memory, not several megabytes.
     reader.take(max as u64).read_until(b'\n', &mut bytes)?;
     if bytes.last() != Some(&b'\n') {
         // No `\n`: either we hit the limit, or the stream ended first.
@@ -82,12 +84,14 @@ pub fn read_line_bounded(reader: &mut impl BufRead, max: usize) -> io::Result<Li
 // ANCHOR_END: read_line_bounded
 
 // ANCHOR: handle_client
-/// Answers one client's questions until it says `bye` or closes the connection (then
-/// `Ok`), or until it breaks a rule: a line too long, not UTF-8, or silence for `idle`.
-/// Then it sends the error line, closes the connection and returns the error.
+/// Answers one client's questions until it says `bye` or closes the connection
+/// (then `Ok`), or until it breaks a rule: a line too long, not UTF-8, or
+/// silence for `idle`. Then it sends the error line, closes the connection and
+/// returns the error.
 pub fn handle_client(stream: TcpStream, idle: Duration) -> io::Result<()> {
-    // Without a timeout a silent client holds its thread forever. The write timeout
-    // covers the client that sends questions but never reads the answers.
+    // Without a timeout a silent client holds its thread forever. The write
+    // timeout covers the client that sends questions but never reads the
+    // answers.
     stream.set_read_timeout(Some(idle))?;
     stream.set_write_timeout(Some(idle))?;
     let mut writer = stream.try_clone()?;
@@ -95,7 +99,8 @@ pub fn handle_client(stream: TcpStream, idle: Duration) -> io::Result<()> {
     loop {
         let line = match read_line_bounded(&mut reader, MAX_LINE) {
             Ok(line) => line,
-            // A read timeout shows up as `WouldBlock` on Unix and `TimedOut` on Windows.
+            // A read timeout shows up as `WouldBlock` on Unix and `TimedOut` on
+            // Windows.
             Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                 return refuse(&mut writer, TIMED_OUT, ErrorKind::TimedOut);
             }
@@ -115,25 +120,28 @@ pub fn handle_client(stream: TcpStream, idle: Duration) -> io::Result<()> {
     }
 }
 
-/// Tells the client why it is being dropped, then returns that reason as the error.
-/// The stream is dropped by the caller's return, which closes the connection.
+/// Tells the client why it is being dropped, then returns that reason as the
+/// error. The stream is dropped by the caller's return, which closes the
+/// connection.
 fn refuse(writer: &mut TcpStream, error_line: &str, kind: ErrorKind) -> io::Result<()> {
-    // The client may be gone already; the error we return matters more than this one.
+    // The client may be gone already; the error we return matters more than
+    // this one.
     let _ = writer.write_all(format!("{error_line}\n").as_bytes());
     Err(io::Error::new(kind, error_line))
 }
 // ANCHOR_END: handle_client
 
 // ANCHOR: serve
-/// Accepts clients forever, each served by [`handle_client`] on a thread of its own
-/// with the idle timeout `idle`. A client's error is reported on stderr; it never stops
-/// the server.
+/// Accepts clients forever, each served by [`handle_client`] on a thread of its
+/// own with the idle timeout `idle`. A client's error is reported on stderr; it
+/// never stops the server.
 pub fn serve(listener: TcpListener, idle: Duration) -> io::Result<()> {
     for stream in listener.incoming() {
         let stream = match stream {
             Ok(stream) => stream,
             Err(err) => {
-                // Running out of file descriptors, for one: wait for clients to leave.
+                // Running out of file descriptors, for one: wait for clients to
+                // leave.
                 eprintln!("accept failed: {err}");
                 continue;
             }

@@ -69,8 +69,8 @@ impl Header {
     }
 }
 
-/// The CRC-32 of every byte value, computed once at compile time: entry `n` is what the
-/// eight shift-and-xor steps of the bitwise CRC do to the byte `n`.
+/// The CRC-32 of every byte value, computed once at compile time: entry `n` is
+/// what the eight shift-and-xor steps of the bitwise CRC do to the byte `n`.
 pub const CRC32_TABLE: [u32; 256] = {
     let mut table = [0; 256];
     let mut n = 0;
@@ -88,12 +88,12 @@ pub const CRC32_TABLE: [u32; 256] = {
 };
 
 // ANCHOR: crc32
-/// Continues the CRC-32 `crc` over `bytes` (start with 0): `crc32(crc32(0, a), b)` is
-/// `crc32(0, ab)`. The CRC-32 of Ethernet, zip and PNG: `crc32(0, b"123456789")` is
-/// `0xcbf43926`.
+/// Continues the CRC-32 `crc` over `bytes` (start with 0): `crc32(crc32(0, a),
+/// b)` is `crc32(0, ab)`. The CRC-32 of Ethernet, zip and PNG: `crc32(0,
+/// b"123456789")` is `0xcbf43926`.
 pub fn crc32(crc: u32, bytes: &[u8]) -> u32 {
-    // The register holds the complement between calls, so that leading zero bytes
-    // still change the result.
+    // The register holds the complement between calls, so that leading zero
+    // bytes still change the result.
     let mut register = !crc;
     for &byte in bytes {
         let index = (register ^ u32::from(byte)) & 0xFF;
@@ -104,26 +104,28 @@ pub fn crc32(crc: u32, bytes: &[u8]) -> u32 {
 // ANCHOR_END: crc32
 
 // ANCHOR: is_safe_name
-/// Whether `name` is a plain file name that stays inside the receiver's directory:
-/// not empty, not `.` or `..`, without `/`, `\` or NUL.
+/// Whether `name` is a plain file name that stays inside the receiver's
+/// directory: not empty, not `.` or `..`, without `/`, `\` or NUL.
 pub fn is_safe_name(name: &str) -> bool {
-    // `dir.join("../x")` leaves `dir`, and `dir.join("/etc/x")` replaces it outright.
-    // `\` is a separator on Windows; NUL ends a path in the OS's C interface.
+    // `dir.join("../x")` leaves `dir`, and `dir.join("/etc/x")` replaces it
+    // outright. `\` is a separator on Windows; NUL ends a path in the OS's C
+    // interface.
     !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0'])
 }
 // ANCHOR_END: is_safe_name
 
 // ANCHOR: send_file
 /// Sends the file at `path` over `stream` as its file name, then waits for the
-/// receiver's answer. Returns the number of bytes sent if the answer is `ok`, and an
-/// error otherwise (an `error: ...` line, or no answer at all).
+/// receiver's answer. Returns the number of bytes sent if the answer is `ok`,
+/// and an error otherwise (an `error: ...` line, or no answer at all).
 pub fn send_file(stream: TcpStream, path: &Path) -> io::Result<u64> {
     let name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default();
     if !is_safe_name(name) {
-        return Err(io::Error::new(ErrorKind::InvalidInput, "not a file name we can send"));
+        return Err(io::Error::new(ErrorKind::InvalidInput, "not a plain file name"));
     }
     let mut file = File::open(path)?;
-    // The header comes first, so read the file once for its length and checksum...
+    // The header comes first, so read the file once for its length and
+    // checksum...
     let (len, crc) = checksum(&mut file)?;
     // ...and once more to send it: the first pass left the file at its end.
     file.rewind()?;
@@ -131,14 +133,14 @@ pub fn send_file(stream: TcpStream, path: &Path) -> io::Result<u64> {
     (&stream).write_all(header.line().as_bytes())?;
     let sent = io::copy(&mut file.take(len), &mut &stream)?;
     if sent != len {
-        return Err(io::Error::new(ErrorKind::UnexpectedEof, "the file shrank while we sent it"));
+        return Err(io::Error::new(ErrorKind::UnexpectedEof, "the file shrank"));
     }
     // The answer is one line; bound it like any line from the network.
     let mut answer = String::new();
     BufReader::new(&stream).take(MAX_HEADER as u64).read_line(&mut answer)?;
     match answer.strip_suffix('\n') {
         Some("ok") => Ok(len),
-        Some(refusal) => Err(io::Error::other(format!("the receiver said {refusal:?}"))),
+        Some(refusal) => Err(io::Error::other(format!("answer: {refusal:?}"))),
         None => Err(io::Error::new(
             ErrorKind::UnexpectedEof,
             "the receiver closed the connection without saying ok",
@@ -165,13 +167,13 @@ fn checksum(reader: &mut impl Read) -> io::Result<(u64, u32)> {
 // ANCHOR_END: send_file
 
 // ANCHOR: receive_file
-/// Receives one file from `stream` into the directory `dir` and answers the sender:
-/// `ok` once the file is stored, `error: <why>` if the header, the name, the length or
-/// the checksum is wrong. Returns the stored file's path, or the error it answered.
-/// A refused file leaves nothing behind in `dir`.
+/// Receives one file from `stream` into the directory `dir` and answers the
+/// sender: `ok` once the file is stored, `error: <why>` if the header, the
+/// name, the length or the checksum is wrong. Returns the stored file's path,
+/// or the error it answered. A refused file leaves nothing behind in `dir`.
 pub fn receive_file(stream: TcpStream, dir: &Path) -> io::Result<PathBuf> {
-    // One BufReader for the header and the bytes after it: it may already hold the
-    // file's first bytes when it hands out the header line.
+    // One BufReader for the header and the bytes after it: it may already hold
+    // the file's first bytes when it hands out the header line.
     let mut reader = BufReader::new(&stream);
     let outcome = receive_into(&mut reader, dir);
     let answer = match &outcome {
@@ -194,8 +196,9 @@ fn receive_into(reader: &mut impl BufRead, dir: &Path) -> io::Result<PathBuf> {
     if !is_safe_name(&header.name) {
         return Err(refuse("bad file name"));
     }
-    // Write to a temporary name and rename only a verified file, so that a refused
-    // transfer never shows up, not even for a moment, under the name asked for.
+    // Write to a temporary name and rename only a verified file, so that a
+    // refused transfer never shows up, not even for a moment, under the name
+    // asked for.
     let path = dir.join(&header.name);
     let partial = dir.join(format!(".{}.part", header.name));
     let stored = File::create(&partial)
@@ -208,9 +211,11 @@ fn receive_into(reader: &mut impl BufRead, dir: &Path) -> io::Result<PathBuf> {
     Ok(path)
 }
 
-/// Copies exactly `header.len` bytes from `reader` to `file`, checking their CRC-32.
+/// Copies exactly `header.len` bytes from `reader` to `file`, checking their
+/// CRC-32.
 fn copy_verified(reader: &mut impl BufRead, file: &mut File, header: &Header) -> io::Result<()> {
-    // `take` stops at the length: whatever the sender says next is not part of the file.
+    // `take` stops at the length: whatever the sender says next is not part of
+    // the file.
     let mut body = reader.take(header.len);
     let (mut got, mut crc) = (0, 0);
     loop {
@@ -236,8 +241,9 @@ fn copy_verified(reader: &mut impl BufRead, file: &mut File, header: &Header) ->
 // ANCHOR_END: receive_file
 
 // ANCHOR: serve
-/// Receives files forever, each connection on a thread of its own, into `dir`. Prints
-/// each stored file's path on stdout and each refused transfer on stderr.
+/// Receives files forever, each connection on a thread of its own, into `dir`.
+/// Prints each stored file's path on stdout and each refused transfer on
+/// stderr.
 pub fn serve(listener: TcpListener, dir: &Path) -> io::Result<()> {
     for stream in listener.incoming() {
         let stream = match stream {

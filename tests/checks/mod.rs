@@ -1,8 +1,20 @@
 //! Every check of the workbook, written once and compiled into the `grade` test of both
 //! `exercises` and `solutions`: there the crate under test is called `subject`.
 
+mod captures;
+mod chat_semantics;
 mod chat_server;
+mod chat_syntax;
+mod chat_timing;
+mod checksum;
+mod cidr;
 mod file_transfer;
+mod frames;
+mod ipv4_parse;
+mod mac;
+mod nat;
+mod ports;
+mod special_addresses;
 mod tcp_client;
 mod tcp_server;
 mod udp_receiver;
@@ -17,6 +29,17 @@ pub fn all() -> Vec<Check> {
         udp_sender::CHECKS,
         tcp_server::CHECKS,
         tcp_client::CHECKS,
+        chat_syntax::CHECKS,
+        chat_semantics::CHECKS,
+        chat_timing::CHECKS,
+        special_addresses::CHECKS,
+        nat::CHECKS,
+        ipv4_parse::CHECKS,
+        cidr::CHECKS,
+        ports::CHECKS,
+        mac::CHECKS,
+        checksum::CHECKS,
+        frames::CHECKS,
         chat_server::CHECKS,
         file_transfer::CHECKS,
     ]
