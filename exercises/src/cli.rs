@@ -1,5 +1,6 @@
 //! The command line shared by every program: `<program> [ADDR]`, and for a few programs
-//! an argument or two more (`udp-ping [ADDR [COUNT]]`, `dns-query NAME [A|AAAA] [ADDR]`).
+//! an argument or two more (`udp-ping [ADDR [COUNT]]`, `dns-query NAME [A|AAAA] [ADDR]`,
+//! `file-send [ADDR] PATH`, `file-receive [ADDR] PATH`).
 //!
 //! This file is the same in `exercises` and `solutions`; you do not need to change it.
 //! It turns arguments into calls to the exercise functions, prints the readiness line
@@ -7,10 +8,16 @@
 //! on stderr and exit code 1.
 
 use std::io::{self, Write};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs, UdpSocket};
+use std::net::{
+    IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs, UdpSocket,
+};
+use std::path::Path;
 use std::process::ExitCode;
 
-use crate::{dns_query, tcp_client, tcp_server, udp_echo, udp_ping, udp_receiver, udp_sender};
+use crate::{
+    chat_server, dns_query, file_transfer, tcp_client, tcp_server, udp_echo, udp_ping,
+    udp_receiver, udp_sender,
+};
 
 /// Where the UDP programs meet unless told otherwise.
 pub const UDP_DEFAULT: &str = "127.0.0.1:5000";
@@ -22,6 +29,8 @@ pub const ECHO_DEFAULT: &str = "127.0.0.1:5001";
 /// The resolver the DNS client asks unless told otherwise: one on this machine, on
 /// DNS's well-known port 53.
 pub const DNS_DEFAULT: &str = "127.0.0.1:53";
+/// Where the file transfer programs meet unless told otherwise.
+pub const FILE_DEFAULT: &str = "127.0.0.1:50008";
 
 /// Each program: its name, its arguments, its default address, what it does.
 const PROGRAMS: &[(&str, &str, &str, &str)] = &[
@@ -32,6 +41,14 @@ const PROGRAMS: &[(&str, &str, &str, &str)] = &[
     ("dns-query", "NAME [A|AAAA] [ADDR]", DNS_DEFAULT, "print NAME's addresses (type A)"),
     ("tcp-server", "[ADDR]", TCP_DEFAULT, "answer the chat protocol, many clients at once"),
     ("tcp-client", "[ADDR]", TCP_DEFAULT, "send each line of stdin, print each answer"),
+    ("chat-server", "[ADDR]", TCP_DEFAULT, "the chat server that holds up against rude clients"),
+    (
+        "file-send",
+        "[ADDR] PATH",
+        FILE_DEFAULT,
+        "send the file PATH; exit 0 once the receiver says ok",
+    ),
+    ("file-receive", "[ADDR] PATH", FILE_DEFAULT, "store each file received in the folder PATH"),
 ];
 
 /// Why a program did not run to a good end.
@@ -161,6 +178,33 @@ fn run(program: &str, args: &[&str], default: &str) -> Result<(), Stop> {
             }
             out.flush().map_err(failed("cannot write"))
         }
+        "chat-server" => {
+            let addr = only_addr()?;
+            let listener =
+                TcpListener::bind(addr).map_err(failed(format!("cannot bind {addr}")))?;
+            announce(listener.local_addr());
+            chat_server::serve(listener, chat_server::IDLE_TIMEOUT)
+                .map_err(failed("server stopped"))
+        }
+        "file-send" => {
+            let (addr, path) = addr_and_path(args, default)?;
+            let stream =
+                TcpStream::connect(addr).map_err(failed(format!("cannot connect to {addr}")))?;
+            let sent = file_transfer::send_file(stream, Path::new(path))
+                .map_err(failed(format!("cannot send {path}")))?;
+            eprintln!("sent {path} ({sent} bytes) to {addr}: the receiver says ok");
+            Ok(())
+        }
+        "file-receive" => {
+            let (addr, path) = addr_and_path(args, default)?;
+            if !Path::new(path).is_dir() {
+                return Err(format!("{path} is not a folder").into());
+            }
+            let listener =
+                TcpListener::bind(addr).map_err(failed(format!("cannot bind {addr}")))?;
+            announce(listener.local_addr());
+            file_transfer::serve(listener, Path::new(path)).map_err(failed("receiver stopped"))
+        }
         _ => unreachable!("main checked the program name"),
     }
     .map_err(Stop::from)
@@ -186,6 +230,15 @@ fn client_socket(to: SocketAddr) -> io::Result<UdpSocket> {
 /// Turns an error into one line that says what failed and why.
 fn failed(what: impl std::fmt::Display) -> impl FnOnce(io::Error) -> String {
     move |err| format!("{what}: {err}")
+}
+
+/// `[ADDR] PATH`: the address (or the default) and the path.
+fn addr_and_path<'a>(args: &[&'a str], default: &'a str) -> Result<(&'a str, &'a str), Stop> {
+    match args {
+        [path] => Ok((default, path)),
+        [addr, path] => Ok((addr, path)),
+        _ => Err(Stop::Usage),
+    }
 }
 
 /// Prints the readiness line that tells whoever started us where we listen.

@@ -8,12 +8,14 @@
 #![allow(clippy::ptr_arg)]
 
 pub mod chat_semantics;
+pub mod chat_server;
 pub mod chat_syntax;
 pub mod chat_timing;
 pub mod checksum;
 pub mod cidr;
 pub mod cli;
 pub mod dns_query;
+pub mod file_transfer;
 pub mod frames;
 pub mod ipv4_parse;
 pub mod mac;

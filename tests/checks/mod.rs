@@ -3,11 +3,13 @@
 
 mod captures;
 mod chat_semantics;
+mod chat_server;
 mod chat_syntax;
 mod chat_timing;
 mod checksum;
 mod cidr;
 mod dns_query;
+mod file_transfer;
 mod frames;
 mod ipv4_parse;
 mod mac;
@@ -44,6 +46,8 @@ pub fn all() -> Vec<Check> {
         udp_echo::CHECKS,
         udp_ping::CHECKS,
         dns_query::CHECKS,
+        chat_server::CHECKS,
+        file_transfer::CHECKS,
     ]
     .concat()
 }

@@ -15,6 +15,7 @@ pub mod program;
 pub mod progress;
 pub mod registry;
 pub mod session;
+pub mod transfer;
 
 pub use harness::{Check, Verdict, run};
 pub use session::{Failure, Session, WAIT};

@@ -28,10 +28,16 @@ pub struct Running {
 impl Session {
     /// Starts `program ADDR` with piped stdin, stdout and stderr.
     pub fn start(&self, program: &str, addr: &str) -> Result<Running, Failure> {
-        let command = format!("cargo run -p {} -- {program} {addr}", self.krate);
+        self.start_with(program, &[addr])
+    }
+
+    /// Starts `program ARGS...` with piped stdin, stdout and stderr.
+    pub fn start_with(&self, program: &str, args: &[&str]) -> Result<Running, Failure> {
+        let command = format!("cargo run -p {} -- {program} {}", self.krate, args.join(" "));
         self.note(format!("$ {command}"));
         let mut child = Command::new(&self.bin)
-            .args([program, addr])
+            .arg(program)
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

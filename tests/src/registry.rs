@@ -159,6 +159,20 @@ pub const EXERCISES: &[Exercise] = &[
         chapter_title: "TCP programming",
         hint: include_str!("../../book/src/hints/tcp_client.md"),
     },
+    Exercise {
+        name: "chat_server",
+        program: Some("chat-server"),
+        chapter: "tcp.md",
+        chapter_title: "TCP programming",
+        hint: include_str!("../../book/src/hints/chat_server.md"),
+    },
+    Exercise {
+        name: "file_transfer",
+        program: Some("file-receive"),
+        chapter: "tcp.md",
+        chapter_title: "TCP programming",
+        hint: include_str!("../../book/src/hints/file_transfer.md"),
+    },
 ];
 
 /// The exercise called `name`.

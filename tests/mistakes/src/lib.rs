@@ -7,6 +7,7 @@
 
 // The command line is the model answers' own, calling this crate's functions.
 pub mod chat_semantics;
+pub mod chat_server;
 pub mod chat_syntax;
 pub mod chat_timing;
 pub mod checksum;
@@ -14,6 +15,7 @@ pub mod cidr;
 #[path = "../../../solutions/src/cli.rs"]
 pub mod cli;
 pub mod dns_query;
+pub mod file_transfer;
 pub mod frames;
 pub mod ipv4_parse;
 pub mod mac;

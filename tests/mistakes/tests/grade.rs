@@ -37,6 +37,8 @@ fn mistakes() -> Vec<Mistake> {
         udp_echo::MISTAKES,
         udp_ping::MISTAKES,
         dns_query::MISTAKES,
+        chat_server::MISTAKES,
+        file_transfer::MISTAKES,
     ]
     .concat()
 }
