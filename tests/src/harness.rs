@@ -84,7 +84,7 @@ pub fn run(bin: &str, krate: &'static str, checks: Vec<Check>) -> ExitCode {
     );
     if let Some(path) = std::env::var_os("GRADER_REPORT") {
         let mut report = String::new();
-        for Outcome { check, verdict, message } in &outcomes {
+        for Outcome { check, verdict, message, .. } in &outcomes {
             let _ = writeln!(
                 report,
                 "{}\t{verdict:?}\t{}",
@@ -146,10 +146,8 @@ fn results(outcomes: &[Outcome], quiet: bool) -> String {
     exercises.dedup();
     for name in exercises {
         let mine: Vec<&Outcome> = outcomes.iter().filter(|o| o.check.exercise == name).collect();
-        if let Some(first) = mine.iter().find(|o| o.verdict == Verdict::NotDone)
-            && mine.iter().all(|o| o.verdict == Verdict::NotDone)
-        {
-            let _ = writeln!(text, "{name}: {} checks, {}", mine.len(), first.message);
+        // An exercise not started is one line of the progress summary, nothing more.
+        if mine.iter().all(|o| o.verdict == Verdict::NotDone) {
             continue;
         }
         if quiet {
@@ -195,6 +193,8 @@ pub struct Outcome {
     pub verdict: Verdict,
     /// Its failure message, empty if it passed.
     pub message: String,
+    /// Where the `todo!()` it met is, if it met one.
+    pub todo_at: Option<String>,
 }
 
 /// Runs one check and words its verdict.
@@ -203,14 +203,14 @@ fn judge(check: Check, bin: PathBuf, krate: &'static str) -> Outcome {
     let outcome = catch_panic(|| (check.run)(&session))
         .unwrap_or_else(|panic| Err(session.panicked("the code under test", panic)));
     let ex = exercise(check.exercise);
-    let (verdict, message) = match outcome {
-        Ok(()) => (Verdict::Pass, String::new()),
-        Err(Failure::NotDone { at }) => (Verdict::NotDone, not_done(ex, &at)),
+    let (verdict, message, todo_at) = match outcome {
+        Ok(()) => (Verdict::Pass, String::new(), None),
+        Err(Failure::NotDone { at }) => (Verdict::NotDone, not_done(ex, &at), Some(at)),
         Err(Failure::Wrong { expected, mistake }) => {
-            (Verdict::Fail, wrong(ex, krate, &session.log.events(), &expected, &mistake))
+            (Verdict::Fail, wrong(ex, krate, &session.log.events(), &expected, &mistake), None)
         }
     };
-    Outcome { check, verdict, message }
+    Outcome { check, verdict, message, todo_at }
 }
 
 fn not_done(ex: &Exercise, at: &str) -> String {

@@ -59,13 +59,20 @@ pub fn summary(krate: &str, outcomes: &[Outcome]) -> String {
         Some((next, _)) => {
             let _ = write!(
                 text,
-                "\nnext: {name}: open {krate}/{file}, read \"{title}\" (book/src/{chapter})\n\
-                 \x20 its checks alone: cargo test -p {krate} -- {name}\n",
+                "\nnext: {name}: read \"{title}\" (book/src/{chapter}), then open {krate}/{file}\n",
                 name = next.name,
                 file = next.file(),
                 title = next.chapter_title,
                 chapter = next.chapter,
             );
+            let todo = outcomes
+                .iter()
+                .find(|o| o.check.exercise == next.name)
+                .and_then(|o| o.todo_at.as_ref());
+            if let Some(at) = todo {
+                let _ = writeln!(text, "  the first todo!() it meets: {at}");
+            }
+            let _ = writeln!(text, "  its checks alone: cargo test -p {krate} -- {}", next.name);
         }
         None if ran.len() == EXERCISES.len() => {
             text.push_str("\nevery exercise is done. Well done!\n")
