@@ -28,10 +28,16 @@ pub struct Running {
 impl Session {
     /// Starts `program ADDR` with piped stdin, stdout and stderr.
     pub fn start(&self, program: &str, addr: &str) -> Result<Running, Failure> {
-        let command = format!("cargo run -p {} -- {program} {addr}", self.krate);
+        self.start_with(program, &[addr])
+    }
+
+    /// Starts `program ARGS...` with piped stdin, stdout and stderr.
+    pub fn start_with(&self, program: &str, args: &[&str]) -> Result<Running, Failure> {
+        let command = format!("cargo run -p {} -- {program} {}", self.krate, shell_words(args));
         self.note(format!("$ {command}"));
         let mut child = Command::new(&self.bin)
-            .args([program, addr])
+            .arg(program)
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -260,9 +266,25 @@ impl Session {
     /// Runs `program ADDR` with `stdin` as its whole input until it ends, killing it after
     /// [`WAIT`]. An untouched `todo!()` becomes [`Failure::NotDone`].
     pub fn run_to_end(&self, program: &str, addr: &str, stdin: &str) -> Result<Finished, Failure> {
-        self.note(format!("$ printf {stdin:?} | cargo run -p {} -- {program} {addr}", self.krate));
+        self.run_to_end_with(program, &[addr], stdin)
+    }
+
+    /// Runs `program ARGS...` with `stdin` as its whole input until it ends, killing it
+    /// after [`WAIT`]. An untouched `todo!()` becomes [`Failure::NotDone`].
+    pub fn run_to_end_with(
+        &self,
+        program: &str,
+        args: &[&str],
+        stdin: &str,
+    ) -> Result<Finished, Failure> {
+        self.note(format!(
+            "$ printf {stdin:?} | cargo run -p {} -- {program} {}",
+            self.krate,
+            shell_words(args)
+        ));
         let output = assert_cmd::Command::new(&self.bin)
-            .args([program, addr])
+            .arg(program)
+            .args(args)
             .write_stdin(stdin)
             .timeout(WAIT)
             .output()
@@ -301,6 +323,18 @@ fn todo_location(stderr: &str) -> String {
         .find_map(|line| line.split(" panicked at ").nth(1))
         .map(|rest| rest.trim_end_matches(':').to_string())
         .unwrap_or_else(|| stderr.lines().next().unwrap_or("").to_string())
+}
+
+/// Arguments as a shell would need them typed: an empty or spaced one in quotes.
+fn shell_words(args: &[&str]) -> String {
+    let word = |arg: &&str| {
+        if arg.is_empty() || arg.contains([' ', '"', '\'', '&', '?', '#']) {
+            format!("{arg:?}")
+        } else {
+            arg.to_string()
+        }
+    };
+    args.iter().map(word).collect::<Vec<_>>().join(" ")
 }
 
 /// Indents every line of `text` for the transcript.
