@@ -6,6 +6,9 @@
 #![allow(unused_variables, unused_imports, unused_mut)]
 
 pub mod cli;
+pub mod file_server;
+pub mod http_client;
+pub mod smtp_client;
 pub mod tcp_client;
 pub mod tcp_server;
 pub mod udp_receiver;

@@ -2,6 +2,9 @@
 //! functions, with the same signatures, as its stub in the `exercises` crate.
 
 pub mod cli;
+pub mod file_server;
+pub mod http_client;
+pub mod smtp_client;
 pub mod tcp_client;
 pub mod tcp_server;
 pub mod udp_receiver;

@@ -1,6 +1,9 @@
 //! Every check of the workbook, written once and compiled into the `grade` test of both
 //! `exercises` and `solutions`: there the crate under test is called `subject`.
 
+mod file_server;
+mod http_client;
+mod smtp_client;
 mod tcp_client;
 mod tcp_server;
 mod udp_receiver;
@@ -10,7 +13,16 @@ use grader::{Check, Failure, Session};
 
 /// Every check, grouped by exercise in the registry's order.
 pub fn all() -> Vec<Check> {
-    [udp_receiver::CHECKS, udp_sender::CHECKS, tcp_server::CHECKS, tcp_client::CHECKS].concat()
+    [
+        udp_receiver::CHECKS,
+        udp_sender::CHECKS,
+        tcp_server::CHECKS,
+        tcp_client::CHECKS,
+        http_client::CHECKS,
+        file_server::CHECKS,
+        smtp_client::CHECKS,
+    ]
+    .concat()
 }
 
 /// Expects a socket bound where it was asked: the same IP address, and a real port

@@ -8,11 +8,13 @@
 //! std::net ([`peer`]), and words what went wrong for the learner.
 
 pub mod harness;
+pub mod http;
 pub mod peer;
 pub mod program;
 pub mod progress;
 pub mod registry;
 pub mod session;
+pub mod smtp;
 
 pub use harness::{Check, Verdict, run};
 pub use session::{Failure, Session, WAIT};

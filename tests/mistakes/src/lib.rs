@@ -8,6 +8,9 @@
 // The command line is the model answers' own, calling this crate's functions.
 #[path = "../../../solutions/src/cli.rs"]
 pub mod cli;
+pub mod file_server;
+pub mod http_client;
+pub mod smtp_client;
 pub mod tcp_client;
 pub mod tcp_server;
 pub mod udp_receiver;

@@ -18,8 +18,16 @@ use subject::Mistake;
 /// Every mistake, the checks that must catch it, and words their message must contain.
 fn mistakes() -> Vec<Mistake> {
     use subject::*;
-    [udp_receiver::MISTAKES, udp_sender::MISTAKES, tcp_server::MISTAKES, tcp_client::MISTAKES]
-        .concat()
+    [
+        udp_receiver::MISTAKES,
+        udp_sender::MISTAKES,
+        tcp_server::MISTAKES,
+        tcp_client::MISTAKES,
+        http_client::MISTAKES,
+        file_server::MISTAKES,
+        smtp_client::MISTAKES,
+    ]
+    .concat()
 }
 
 fn main() -> ExitCode {
