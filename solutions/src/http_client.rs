@@ -51,6 +51,7 @@ pub enum UrlError {
     /// A port that is not a number from 0 to 65535.
     BadPort(String),
 }
+// ANCHOR_END: url
 
 impl fmt::Display for UrlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -67,7 +68,6 @@ impl fmt::Display for UrlError {
 }
 
 impl std::error::Error for UrlError {}
-// ANCHOR_END: url
 
 // ANCHOR: response
 /// One HTTP response as it came off the wire, its body decoded.
