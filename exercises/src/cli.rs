@@ -1,4 +1,7 @@
-//! The command line shared by every program: `<program> [ADDR] [ARGS...]`.
+//! The command line shared by every program: `<program> [ADDR]`, and for a few programs
+//! an argument or two more (`udp-ping [ADDR [COUNT]]`, `dns-query NAME [A|AAAA] [ADDR]`,
+//! `file-send [ADDR] PATH`, `file-receive [ADDR] PATH`, `http-get [URL]`,
+//! `http-serve [ADDR] DIR`, `smtp-send [ADDR] FROM TO`).
 //!
 //! This file is the same in `exercises` and `solutions`; you do not need to change it.
 //! It turns arguments into calls to the exercise functions, prints the readiness line
@@ -6,70 +9,86 @@
 //! on stderr and exit code 1.
 
 use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
-use std::path::PathBuf;
+use std::net::{
+    IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs, UdpSocket,
+};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::{
-    file_server, http_client, smtp_client, tcp_client, tcp_server, udp_receiver, udp_sender,
+    chat_server, dns_query, file_server, file_transfer, http_client, smtp_client, tcp_client,
+    tcp_server, udp_echo, udp_ping, udp_receiver, udp_sender,
 };
 
 /// Where the UDP programs meet unless told otherwise.
 pub const UDP_DEFAULT: &str = "127.0.0.1:5000";
 /// Where the TCP programs meet unless told otherwise.
 pub const TCP_DEFAULT: &str = "127.0.0.1:50007";
-/// Where `http-serve` listens unless told otherwise.
+/// Where the echo server and the pinger meet unless told otherwise: next to the
+/// receiver's port, so both can run at once.
+pub const ECHO_DEFAULT: &str = "127.0.0.1:5001";
+/// The resolver the DNS client asks unless told otherwise: one on this machine, on
+/// DNS's well-known port 53.
+pub const DNS_DEFAULT: &str = "127.0.0.1:53";
+/// Where the file transfer programs meet unless told otherwise.
+pub const FILE_DEFAULT: &str = "127.0.0.1:50008";
+/// Where the file server listens unless told otherwise.
 pub const HTTP_DEFAULT: &str = "127.0.0.1:8000";
 /// What `http-get` fetches unless told otherwise: the root of `http-serve`'s default.
 pub const URL_DEFAULT: &str = "http://127.0.0.1:8000/";
 /// Where `smtp-send` hands its message unless told otherwise (port 25 needs privileges).
 pub const SMTP_DEFAULT: &str = "127.0.0.1:2525";
 
-/// Each program: its name, its arguments, the default of the first, what it does.
-/// The first argument in brackets may be left out; the others are required.
+/// Each program: its name, its arguments, its default address, what it does.
 const PROGRAMS: &[(&str, &str, &str, &str)] = &[
     ("udp-receiver", "[ADDR]", UDP_DEFAULT, "print each datagram until `bye`"),
     ("udp-sender", "[ADDR]", UDP_DEFAULT, "send each line of stdin as a datagram"),
+    ("udp-echo", "[ADDR]", ECHO_DEFAULT, "send every datagram back to its sender"),
+    ("udp-ping", "[ADDR [COUNT]]", ECHO_DEFAULT, "ping an echo server COUNT times (10)"),
+    ("dns-query", "NAME [A|AAAA] [ADDR]", DNS_DEFAULT, "print NAME's addresses (type A)"),
     ("tcp-server", "[ADDR]", TCP_DEFAULT, "answer the chat protocol, many clients at once"),
     ("tcp-client", "[ADDR]", TCP_DEFAULT, "send each line of stdin, print each answer"),
+    ("chat-server", "[ADDR]", TCP_DEFAULT, "the chat server that holds up against rude clients"),
     (
-        "http-get",
-        "[URL]",
-        URL_DEFAULT,
-        "GET an http:// URL; print the status line, headers, an empty line, the body",
+        "file-send",
+        "[ADDR] PATH",
+        FILE_DEFAULT,
+        "send the file PATH; exit 0 once the receiver says ok",
     ),
-    (
-        "http-serve",
-        "[ADDR] DIR",
-        HTTP_DEFAULT,
-        "serve the files under the folder DIR over HTTP/1.1",
-    ),
-    (
-        "smtp-send",
-        "[ADDR] FROM TO",
-        SMTP_DEFAULT,
-        "send stdin as one mail message from FROM to TO over SMTP",
-    ),
+    ("file-receive", "[ADDR] PATH", FILE_DEFAULT, "store each file received in the folder PATH"),
+    ("http-get", "[URL]", URL_DEFAULT, "GET an http:// URL, print the response"),
+    ("http-serve", "[ADDR] DIR", HTTP_DEFAULT, "serve the files under the folder DIR"),
+    ("smtp-send", "[ADDR] FROM TO", SMTP_DEFAULT, "send stdin as one mail message"),
 ];
+
+/// Why a program did not run to a good end.
+enum Stop {
+    /// The arguments do not fit the program: show the usage.
+    Usage,
+    /// It failed, for the reason given.
+    Failed(String),
+}
+
+impl From<String> for Stop {
+    fn from(reason: String) -> Self {
+        Stop::Failed(reason)
+    }
+}
 
 /// Runs the program named by the first argument and returns the process's exit code.
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some((program, rest)) = args.split_first() else { return usage() };
-    let Some(&(_, arguments, default, _)) = PROGRAMS.iter().find(|(name, ..)| name == program)
-    else {
+    let Some((program, rest)) = args.split_first() else {
         return usage();
     };
-    // The arguments after the optional first one are required: count them.
-    let required = arguments.split(' ').filter(|word| !word.starts_with('[')).count();
-    let (first, required) = match rest.len().checked_sub(required) {
-        Some(0) => (default, rest),
-        Some(1) => (rest[0].as_str(), &rest[1..]),
-        _ => return usage(),
+    let Some(&(_, _, default, _)) = PROGRAMS.iter().find(|(name, ..)| name == program) else {
+        return usage();
     };
-    match run(program, first, required) {
+    let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
+    match run(program, &rest, default) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
+        Err(Stop::Usage) => usage(),
+        Err(Stop::Failed(err)) => {
             eprintln!("{program}: {err}");
             ExitCode::FAILURE
         }
@@ -77,26 +96,30 @@ pub fn main() -> ExitCode {
 }
 
 fn usage() -> ExitCode {
-    eprintln!(
-        "usage: cargo run -p {} -- <program> [ADDR] [ARGS...]\n\nprograms:",
-        env!("CARGO_PKG_NAME")
-    );
-    for (name, arguments, default, what) in PROGRAMS {
-        let first = arguments.split(' ').next().unwrap_or("").trim_matches(['[', ']']);
-        eprintln!("  {name:<13} {arguments:<15} {what} ({first} defaults to {default})");
+    eprintln!("usage: cargo run -p {} -- <program> [ARGS]\n\nprograms:", env!("CARGO_PKG_NAME"));
+    for (name, args, default, what) in PROGRAMS {
+        eprintln!("  {name:<12} {args:<20} {what} (ADDR: {default})");
     }
     ExitCode::from(2)
 }
 
-fn run(program: &str, addr: &str, args: &[String]) -> Result<(), String> {
+fn run(program: &str, args: &[&str], default: &str) -> Result<(), Stop> {
+    // Most programs take one optional ADDR; udp-ping and dns-query read theirs below.
+    let only_addr = || match args {
+        [] => Ok(default),
+        [addr] => Ok(*addr),
+        _ => Err(Stop::Usage),
+    };
     match program {
         "udp-receiver" => {
+            let addr = only_addr()?;
             let socket = udp_receiver::bind(addr).map_err(failed(format!("cannot bind {addr}")))?;
             announce(socket.local_addr());
             udp_receiver::receive_until_bye(&socket, &mut io::stdout().lock())
                 .map_err(failed("receive failed"))
         }
         "udp-sender" => {
+            let addr = only_addr()?;
             let to = resolve(addr)?;
             let socket = udp_sender::open(to).map_err(failed("cannot open a UDP socket"))?;
             let sent = udp_sender::send_lines(&socket, to, io::stdin().lock())
@@ -105,36 +128,120 @@ fn run(program: &str, addr: &str, args: &[String]) -> Result<(), String> {
             Ok(())
         }
         "tcp-server" => {
+            let addr = only_addr()?;
             let listener = tcp_server::bind(addr).map_err(failed(format!("cannot bind {addr}")))?;
             announce(listener.local_addr());
             tcp_server::serve(listener).map_err(failed("server stopped"))
         }
         "tcp-client" => {
+            let addr = only_addr()?;
             let stream =
                 tcp_client::connect(addr).map_err(failed(format!("cannot connect to {addr}")))?;
             eprintln!("connected to {addr}; type a question (`bye` to quit)");
             tcp_client::chat(stream, io::stdin().lock(), io::stdout().lock())
                 .map_err(failed("chat failed"))
         }
+        "udp-echo" => {
+            let addr = only_addr()?;
+            let socket = UdpSocket::bind(addr).map_err(failed(format!("cannot bind {addr}")))?;
+            announce(socket.local_addr());
+            udp_echo::serve(&socket).map_err(failed("echo failed"))
+        }
+        "udp-ping" => {
+            let (addr, count) = match args {
+                [] => (default, udp_ping::DEFAULT_COUNT),
+                [addr] => (*addr, udp_ping::DEFAULT_COUNT),
+                [addr, count] => (*addr, count.parse().map_err(|_| Stop::Usage)?),
+                _ => return Err(Stop::Usage),
+            };
+            let to = resolve(addr)?;
+            let socket = client_socket(to).map_err(failed("cannot open a UDP socket"))?;
+            eprintln!("pinging {to} {count} time(s)");
+            udp_ping::ping(&socket, to, count, udp_ping::TIMEOUT, &mut io::stdout().lock())
+                .map(drop)
+                .map_err(failed(format!("ping to {to} failed")))
+        }
+        "dns-query" => {
+            let (name, qtype, addr) = match args {
+                [name] => (*name, "A", default),
+                [name, qtype] if is_type(qtype) => (*name, *qtype, default),
+                [name, addr] => (*name, "A", *addr),
+                [name, qtype, addr] if is_type(qtype) => (*name, *qtype, *addr),
+                _ => return Err(Stop::Usage),
+            };
+            let code = if qtype.eq_ignore_ascii_case("AAAA") {
+                dns_query::TYPE_AAAA
+            } else {
+                dns_query::TYPE_A
+            };
+            let server = resolve(addr)?;
+            let socket = client_socket(server).map_err(failed("cannot open a UDP socket"))?;
+            let id = dns_query::random_id();
+            let found = dns_query::resolve(&socket, server, id, name, code, dns_query::TIMEOUT)
+                .map_err(|err| format!("{name}: {err}"))?;
+            if found.is_empty() {
+                return Err(format!("{name} has no {} record", qtype.to_uppercase()).into());
+            }
+            let mut out = io::stdout().lock();
+            for ip in found {
+                writeln!(out, "{ip}").map_err(failed("cannot write"))?;
+            }
+            out.flush().map_err(failed("cannot write"))
+        }
+        "chat-server" => {
+            let addr = only_addr()?;
+            let listener =
+                TcpListener::bind(addr).map_err(failed(format!("cannot bind {addr}")))?;
+            announce(listener.local_addr());
+            chat_server::serve(listener, chat_server::IDLE_TIMEOUT)
+                .map_err(failed("server stopped"))
+        }
+        "file-send" => {
+            let (addr, path) = addr_and_path(args, default)?;
+            let stream =
+                TcpStream::connect(addr).map_err(failed(format!("cannot connect to {addr}")))?;
+            let sent = file_transfer::send_file(stream, Path::new(path))
+                .map_err(failed(format!("cannot send {path}")))?;
+            eprintln!("sent {path} ({sent} bytes) to {addr}: the receiver says ok");
+            Ok(())
+        }
+        "file-receive" => {
+            let (addr, path) = addr_and_path(args, default)?;
+            if !Path::new(path).is_dir() {
+                return Err(format!("{path} is not a folder").into());
+            }
+            let listener =
+                TcpListener::bind(addr).map_err(failed(format!("cannot bind {addr}")))?;
+            announce(listener.local_addr());
+            file_transfer::serve(listener, Path::new(path)).map_err(failed("receiver stopped"))
+        }
         "http-get" => {
-            let url = http_client::parse_url(addr).map_err(|err| format!("{addr}: {err}"))?;
-            let response = http_client::get(&url).map_err(failed(format!("GET {addr} failed")))?;
+            let url = only_addr()?;
+            let url = http_client::parse_url(url).map_err(|err| format!("{url}: {err}"))?;
+            let response = http_client::get(&url).map_err(failed(format!(
+                "GET http://{}:{}{} failed",
+                url.host, url.port, url.target
+            )))?;
             http_client::write_response(&response, &mut io::stdout().lock())
                 .map_err(failed("cannot print the response"))
         }
         "http-serve" => {
-            let root = PathBuf::from(&args[0]);
-            if !root.is_dir() {
-                return Err(format!("{}: not a folder", root.display()));
+            let (addr, dir) = addr_and_path(args, default)?;
+            if !Path::new(dir).is_dir() {
+                return Err(format!("{dir} is not a folder").into());
             }
             let listener =
                 file_server::bind(addr).map_err(failed(format!("cannot bind {addr}")))?;
             announce(listener.local_addr());
-            eprintln!("serving the files under {}", root.display());
-            file_server::serve(listener, root).map_err(failed("server stopped"))
+            eprintln!("serving the files under {dir}");
+            file_server::serve(listener, PathBuf::from(dir)).map_err(failed("server stopped"))
         }
         "smtp-send" => {
-            let (from, to) = (&args[0], &args[1]);
+            let (addr, from, to) = match args {
+                [from, to] => (default, *from, *to),
+                [addr, from, to] => (*addr, *from, *to),
+                _ => return Err(Stop::Usage),
+            };
             let mut message = Vec::new();
             io::stdin().read_to_end(&mut message).map_err(failed("cannot read stdin"))?;
             let stream =
@@ -146,11 +253,38 @@ fn run(program: &str, addr: &str, args: &[String]) -> Result<(), String> {
         }
         _ => unreachable!("main checked the program name"),
     }
+    .map_err(Stop::from)
+}
+
+/// Whether `arg` names a record type the DNS client asks for.
+fn is_type(arg: &str) -> bool {
+    arg.eq_ignore_ascii_case("A") || arg.eq_ignore_ascii_case("AAAA")
+}
+
+/// A UDP socket for talking to `to`: port 0, on loopback when `to` is on loopback,
+/// otherwise on the unspecified address, and of the family of `to`.
+fn client_socket(to: SocketAddr) -> io::Result<UdpSocket> {
+    let ip: IpAddr = match (to.is_ipv4(), to.ip().is_loopback()) {
+        (true, true) => Ipv4Addr::LOCALHOST.into(),
+        (true, false) => Ipv4Addr::UNSPECIFIED.into(),
+        (false, true) => Ipv6Addr::LOCALHOST.into(),
+        (false, false) => Ipv6Addr::UNSPECIFIED.into(),
+    };
+    UdpSocket::bind(SocketAddr::new(ip, 0))
 }
 
 /// Turns an error into one line that says what failed and why.
 fn failed(what: impl std::fmt::Display) -> impl FnOnce(io::Error) -> String {
     move |err| format!("{what}: {err}")
+}
+
+/// `[ADDR] PATH`: the address (or the default) and the path.
+fn addr_and_path<'a>(args: &[&'a str], default: &'a str) -> Result<(&'a str, &'a str), Stop> {
+    match args {
+        [path] => Ok((default, path)),
+        [addr, path] => Ok((addr, path)),
+        _ => Err(Stop::Usage),
+    }
 }
 
 /// Prints the readiness line that tells whoever started us where we listen.

@@ -502,7 +502,7 @@ fn fetches_a_url_and_prints_the_response(session: &Session) -> Result<(), Failur
     ]);
     let server = CannedServer::start(session, response, Then::StayOpen)?;
     let url = format!("http://{}/greeting?lang=en", server.addr);
-    let finished = session.run_to_end_with("http-get", &[&url], "");
+    let finished = session.run_with_args_to_end("http-get", &[&url], "");
     let (seen, request) = server.finish();
     let finished = finished?;
     if !seen.connected {
@@ -539,7 +539,7 @@ fn server_addr(url: &str) -> String {
 }
 
 fn reports_what_it_cannot_fetch(session: &Session) -> Result<(), Failure> {
-    let finished = session.run_to_end_with("http-get", &["https://127.0.0.1:9/"], "")?;
+    let finished = session.run_with_args_to_end("http-get", &["https://127.0.0.1:9/"], "")?;
     expect_one_clear_error(session, &finished, "the URL is https://")?;
     let addr = {
         let listener =
@@ -547,7 +547,7 @@ fn reports_what_it_cannot_fetch(session: &Session) -> Result<(), Failure> {
         listener.local_addr().map_err(|err| session.wrong("a free port", err))?
     };
     session.note(format!("nobody listens at {addr} (the check bound it, then closed it)"));
-    let finished = session.run_to_end_with("http-get", &[&format!("http://{addr}/")], "")?;
+    let finished = session.run_with_args_to_end("http-get", &[&format!("http://{addr}/")], "")?;
     expect_one_clear_error(session, &finished, "nobody listens")
 }
 

@@ -1,11 +1,28 @@
 //! Every check of the workbook, written once and compiled into the `grade` test of both
 //! `exercises` and `solutions`: there the crate under test is called `subject`.
 
+mod captures;
+mod chat_semantics;
+mod chat_server;
+mod chat_syntax;
+mod chat_timing;
+mod checksum;
+mod cidr;
+mod dns_query;
 mod file_server;
+mod file_transfer;
+mod frames;
 mod http_client;
+mod ipv4_parse;
+mod mac;
+mod nat;
+mod ports;
 mod smtp_client;
+mod special_addresses;
 mod tcp_client;
 mod tcp_server;
+mod udp_echo;
+mod udp_ping;
 mod udp_receiver;
 mod udp_sender;
 
@@ -18,6 +35,22 @@ pub fn all() -> Vec<Check> {
         udp_sender::CHECKS,
         tcp_server::CHECKS,
         tcp_client::CHECKS,
+        chat_syntax::CHECKS,
+        chat_semantics::CHECKS,
+        chat_timing::CHECKS,
+        special_addresses::CHECKS,
+        nat::CHECKS,
+        ipv4_parse::CHECKS,
+        cidr::CHECKS,
+        ports::CHECKS,
+        mac::CHECKS,
+        checksum::CHECKS,
+        frames::CHECKS,
+        udp_echo::CHECKS,
+        udp_ping::CHECKS,
+        dns_query::CHECKS,
+        chat_server::CHECKS,
+        file_transfer::CHECKS,
         http_client::CHECKS,
         file_server::CHECKS,
         smtp_client::CHECKS,

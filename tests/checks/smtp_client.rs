@@ -385,7 +385,7 @@ fn sends_the_body_dot_stuffed(session: &Session) -> Result<(), Failure> {
     let server = SmtpServer::start(session, Options::default())?;
     let addr = server.addr.to_string();
     let (from, to) = ("alice@example.org", "bob@example.com");
-    let finished = session.run_to_end_with("smtp-send", &[&addr, from, to], STUFFED);
+    let finished = session.run_with_args_to_end("smtp-send", &[&addr, from, to], STUFFED);
     let seen = server.finish();
     let finished = finished?;
     let got = if finished.output.status.success() {
@@ -400,7 +400,7 @@ fn reports_a_failure_with_one_line_and_a_nonzero_exit(session: &Session) -> Resu
     let options = Options { reject_recipient: true, ..Options::default() };
     let server = SmtpServer::start(session, options)?;
     let addr = server.addr.to_string();
-    let finished = session.run_to_end_with(
+    let finished = session.run_with_args_to_end(
         "smtp-send",
         &[&addr, "alice@example.org", "nobody@example.com"],
         MESSAGE,

@@ -30,10 +30,13 @@ fn opens_a_socket_near_the_destination(session: &Session) -> Result<(), Failure>
             ));
         }
         if local.ip().to_string() != want_ip {
-            return Err(session.wrong(
-                format!("a socket bound to {want_ip} for the destination {to}"),
-                "binding every interface when loopback would do: bind no wider than the traffic needs",
-            ));
+            let mistake = if local.ip().is_loopback() {
+                "binding loopback for a destination elsewhere: its datagrams could never leave this machine"
+            } else {
+                "binding every interface when loopback would do: bind no wider than the traffic needs"
+            };
+            return Err(session
+                .wrong(format!("a socket bound to {want_ip} for the destination {to}"), mistake));
         }
         if local.port() == 0 {
             return Err(session.wrong("a real port", "the socket is not bound"));

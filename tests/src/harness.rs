@@ -1,12 +1,14 @@
-//! The test harness: turns the checks into libtest trials, runs them against one crate,
-//! and words each verdict for the learner.
+//! The test harness: runs the checks against one crate with cargo test's command line,
+//! words each verdict for the learner, and prints libtest's closing line.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
+use std::thread;
+use std::time::Instant;
 
-use libtest_mimic::{Arguments, Failed, Trial};
+use libtest_mimic::Arguments;
 
 use crate::registry::{Exercise, exercise};
 use crate::session::{Failure, Session, Transcript, catch_panic};
@@ -23,7 +25,7 @@ pub struct Check {
 }
 
 impl Check {
-    /// The trial's name, as `cargo test` filters see it: `exercise::name`.
+    /// The check's name, as `cargo test` filters see it: `exercise::name`.
     pub fn full_name(&self) -> String {
         format!("{}::{}", self.exercise, self.name)
     }
@@ -49,29 +51,37 @@ pub enum Verdict {
     Fail,
 }
 
-/// Runs `checks` against the crate `krate` whose binary is `bin`, with cargo test's
-/// usual command line (filters, `--list`, `--exact`, ...). If the environment variable
-/// `GRADER_REPORT` names a file, writes one `name<TAB>verdict<TAB>message` line per check
-/// run to it, the message on one line.
+/// Runs `checks` against the crate `krate` whose binary is `bin`, with cargo test's usual
+/// command line (a filter, `--exact`, `--skip`, `--list`, `--test-threads`, `--quiet`),
+/// and prints libtest's closing line. Output is grouped by exercise: an exercise not
+/// started takes one line, and only real failures print their transcripts. If the
+/// environment variable `GRADER_REPORT` names a file, writes one
+/// `name<TAB>verdict<TAB>message` line per check to it, the message on one line.
 pub fn run(bin: &str, krate: &'static str, checks: Vec<Check>) -> ExitCode {
     let args = Arguments::from_args();
-    let verdicts: Arc<Mutex<Vec<Outcome>>> = Arc::default();
-    let trials = checks
-        .into_iter()
-        .map(|check| {
-            let bin = PathBuf::from(bin);
-            let verdicts = Arc::clone(&verdicts);
-            Trial::test(check.full_name(), move || {
-                let (verdict, result) = judge(check, bin, krate);
-                let message = result.as_ref().err().and_then(|f| f.message()).unwrap_or_default();
-                let outcome = Outcome { check, verdict, message: message.to_string() };
-                verdicts.lock().unwrap_or_else(|e| e.into_inner()).push(outcome);
-                result
-            })
-        })
-        .collect();
-    let conclusion = libtest_mimic::run(&args, trials);
-    let outcomes = std::mem::take(&mut *verdicts.lock().unwrap_or_else(|e| e.into_inner()));
+    let total = checks.len();
+    let mut selected: Vec<Check> = checks.into_iter().filter(|c| is_selected(&args, c)).collect();
+    // In the registry's order, the order a learner works in.
+    selected.sort_by_key(|c| crate::registry::EXERCISES.iter().position(|e| e.name == c.exercise));
+    if args.list {
+        for check in &selected {
+            println!("{}: test", check.full_name());
+        }
+        return ExitCode::SUCCESS;
+    }
+    let filtered_out = total - selected.len();
+    let started = Instant::now();
+    println!("\nrunning {} checks against `{krate}`", selected.len());
+    let threads = args.test_threads.unwrap_or(8).max(1);
+    let outcomes = run_all(selected, threads, &PathBuf::from(bin), krate);
+    print!("{}", results(&outcomes, args.quiet));
+    let failed = outcomes.iter().filter(|o| o.verdict != Verdict::Pass).count();
+    println!(
+        "\ntest result: {}. {} passed; {failed} failed; 0 ignored; 0 measured; {filtered_out} filtered out; finished in {:.2}s",
+        if failed == 0 { "ok" } else { "FAILED" },
+        outcomes.len() - failed,
+        started.elapsed().as_secs_f64(),
+    );
     if let Some(path) = std::env::var_os("GRADER_REPORT") {
         let mut report = String::new();
         for Outcome { check, verdict, message } in &outcomes {
@@ -85,10 +95,96 @@ pub fn run(bin: &str, krate: &'static str, checks: Vec<Check>) -> ExitCode {
         if let Err(err) = std::fs::write(&path, report) {
             eprintln!("cannot write the report to {}: {err}", PathBuf::from(path).display());
         }
-    } else if !args.list && !outcomes.is_empty() {
+    } else if !outcomes.is_empty() {
         print!("{}", crate::progress::summary(krate, &outcomes));
     }
-    conclusion.exit_code()
+    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(101) }
+}
+
+/// Whether `check` is chosen by the command line's filter and skips, as libtest does,
+/// except that a filter that is an exercise's name selects exactly that exercise.
+fn is_selected(args: &Arguments, check: &Check) -> bool {
+    let name = check.full_name();
+    // An exercise's name selects exactly its checks: `-- nat` is not `destination`.
+    let is_exercise = |pattern: &str| crate::registry::EXERCISES.iter().any(|e| e.name == pattern);
+    let matches = |pattern: &str| match () {
+        () if args.exact => name == pattern,
+        () if is_exercise(pattern) => check.exercise == pattern,
+        () => name.contains(pattern),
+    };
+    // There are no ignored checks: `--ignored` selects none.
+    !args.ignored
+        && args.filter.as_deref().is_none_or(matches)
+        && !args.skip.iter().any(|skip| matches(skip))
+}
+
+/// Runs the checks on `threads` threads; returns their outcomes in the checks' order.
+fn run_all(checks: Vec<Check>, threads: usize, bin: &Path, krate: &'static str) -> Vec<Outcome> {
+    let queue = Mutex::new(checks.iter().copied().enumerate().collect::<Vec<_>>().into_iter());
+    let done = Mutex::new(Vec::new());
+    thread::scope(|scope| {
+        for _ in 0..threads.min(checks.len()) {
+            scope.spawn(|| {
+                loop {
+                    let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+                    let Some((index, check)) = next else { break };
+                    let outcome = judge(check, bin.to_path_buf(), krate);
+                    done.lock().unwrap_or_else(|e| e.into_inner()).push((index, outcome));
+                }
+            });
+        }
+    });
+    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    done.sort_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, outcome)| outcome).collect()
+}
+
+/// The results, grouped by exercise, then the transcripts of the checks that failed.
+fn results(outcomes: &[Outcome], quiet: bool) -> String {
+    let mut text = String::new();
+    let mut exercises: Vec<&str> = outcomes.iter().map(|o| o.check.exercise).collect();
+    exercises.dedup();
+    for name in exercises {
+        let mine: Vec<&Outcome> = outcomes.iter().filter(|o| o.check.exercise == name).collect();
+        if let Some(first) = mine.iter().find(|o| o.verdict == Verdict::NotDone)
+            && mine.iter().all(|o| o.verdict == Verdict::NotDone)
+        {
+            let _ = writeln!(text, "{name}: {} checks, {}", mine.len(), first.message);
+            continue;
+        }
+        if quiet {
+            continue;
+        }
+        for outcome in mine {
+            let word = match outcome.verdict {
+                Verdict::Pass => "ok",
+                Verdict::NotDone => "not done yet",
+                Verdict::Fail => "FAILED",
+            };
+            let _ = writeln!(text, "test {} ... {word}", outcome.check.full_name());
+        }
+    }
+    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.verdict == Verdict::Fail).collect();
+    if !failed.is_empty() {
+        text.push_str("\nfailures:\n");
+        for outcome in &failed {
+            let _ =
+                write!(text, "\n---- {} ----\n{}\n", outcome.check.full_name(), outcome.message);
+        }
+        text.push_str("\nfailures:\n");
+        for outcome in &failed {
+            let _ = writeln!(text, "    {}", outcome.check.full_name());
+        }
+    }
+    let partly_done = outcomes.iter().filter(|o| o.verdict == Verdict::NotDone).filter(|o| {
+        outcomes.iter().any(|other| {
+            other.check.exercise == o.check.exercise && other.verdict != Verdict::NotDone
+        })
+    });
+    for outcome in partly_done {
+        let _ = writeln!(text, "{}: {}", outcome.check.full_name(), outcome.message);
+    }
+    text
 }
 
 /// One check's result.
@@ -102,19 +198,19 @@ pub struct Outcome {
 }
 
 /// Runs one check and words its verdict.
-fn judge(check: Check, bin: PathBuf, krate: &'static str) -> (Verdict, Result<(), Failed>) {
+fn judge(check: Check, bin: PathBuf, krate: &'static str) -> Outcome {
     let session = Session { bin, krate, log: Transcript::default() };
     let outcome = catch_panic(|| (check.run)(&session))
         .unwrap_or_else(|panic| Err(session.panicked("the code under test", panic)));
     let ex = exercise(check.exercise);
-    match outcome {
-        Ok(()) => (Verdict::Pass, Ok(())),
-        Err(Failure::NotDone { at }) => (Verdict::NotDone, Err(not_done(ex, &at).into())),
+    let (verdict, message) = match outcome {
+        Ok(()) => (Verdict::Pass, String::new()),
+        Err(Failure::NotDone { at }) => (Verdict::NotDone, not_done(ex, &at)),
         Err(Failure::Wrong { expected, mistake }) => {
-            let text = wrong(ex, krate, &session.log.events(), &expected, &mistake);
-            (Verdict::Fail, Err(text.into()))
+            (Verdict::Fail, wrong(ex, krate, &session.log.events(), &expected, &mistake))
         }
-    }
+    };
+    Outcome { check, verdict, message }
 }
 
 fn not_done(ex: &Exercise, at: &str) -> String {

@@ -7,14 +7,17 @@
 //! [`Session::run_to_end`]), talks to it with reference peers written with plain
 //! std::net ([`peer`]), and words what went wrong for the learner.
 
+pub mod dns;
 pub mod harness;
 pub mod http;
 pub mod peer;
+pub mod ping;
 pub mod program;
 pub mod progress;
 pub mod registry;
 pub mod session;
 pub mod smtp;
+pub mod transfer;
 
 pub use harness::{Check, Verdict, run};
 pub use session::{Failure, Session, WAIT};

@@ -266,12 +266,12 @@ impl Session {
     /// Runs `program ADDR` with `stdin` as its whole input until it ends, killing it after
     /// [`WAIT`]. An untouched `todo!()` becomes [`Failure::NotDone`].
     pub fn run_to_end(&self, program: &str, addr: &str, stdin: &str) -> Result<Finished, Failure> {
-        self.run_to_end_with(program, &[addr], stdin)
+        self.run_with_args_to_end(program, &[addr], stdin)
     }
 
-    /// Runs `program ARGS...` with `stdin` as its whole input until it ends, killing it
-    /// after [`WAIT`]. An untouched `todo!()` becomes [`Failure::NotDone`].
-    pub fn run_to_end_with(
+    /// Runs `program ARGS...` with `stdin` as its whole input until it ends, as
+    /// [`Session::run_to_end`] does, for the programs that take more than an address.
+    pub fn run_with_args_to_end(
         &self,
         program: &str,
         args: &[&str],

@@ -56,7 +56,7 @@ pub fn summary(krate: &str, outcomes: &[Outcome]) -> String {
         let _ = writeln!(text, "    {mark} {:<20} {state}", exercise.name);
     }
     match ran.iter().find(|(_, s)| *s != Standing::Done) {
-        Some((next, standing)) => {
+        Some((next, _)) => {
             let _ = write!(
                 text,
                 "\nnext: {name}: open {krate}/{file}, read \"{title}\" (book/src/{chapter})\n\
@@ -66,10 +66,6 @@ pub fn summary(krate: &str, outcomes: &[Outcome]) -> String {
                 title = next.chapter_title,
                 chapter = next.chapter,
             );
-            // A hint once the learner has tried; before that, the chapter comes first.
-            if *standing != Standing::NotStarted {
-                let _ = writeln!(text, "  hint: {}", next.hint_text());
-            }
         }
         None if ran.len() == EXERCISES.len() => {
             text.push_str("\nevery exercise is done. Well done!\n")

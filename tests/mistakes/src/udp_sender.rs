@@ -32,7 +32,7 @@ pub fn open(to: SocketAddr) -> io::Result<UdpSocket> {
         return UdpSocket::bind(if to.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" });
     }
     if making("sender_binds_ipv4_only") {
-        return UdpSocket::bind("127.0.0.1:0");
+        return UdpSocket::bind(if to.ip().is_loopback() { "127.0.0.1:0" } else { "0.0.0.0:0" });
     }
     model::open(to)
 }

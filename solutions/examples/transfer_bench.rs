@@ -1,0 +1,116 @@
+//! A benchmark, not a test: how fast the model answer of the file transfer moves a file
+//! through loopback, next to a plain byte copy through the same loopback.
+//!
+//! Run it with `cargo run --release -p solutions --example transfer_bench [MIB]` (MIB, the
+//! file's size in MiB, defaults to 256). It prints, best of three runs each:
+//!
+//! - plain copy: `write_all` from memory into a `TcpStream`, `io::copy` into `io::sink()`
+//!   on the other end. The most loopback can do with one connection and no work.
+//! - file transfer: `file_transfer::send_file` of a file on disk to
+//!   `file_transfer::receive_file` into a folder, from `connect` to the sender's `ok`.
+//! - CRC-32 alone, over the same bytes in memory, to show where the time goes.
+//!
+//! MB here is 10^6 bytes. Nothing is asserted: figures depend on the machine and its load.
+
+use std::io::{self, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use solutions::file_transfer::{crc32, receive_file, send_file};
+
+const RUNS: usize = 3;
+
+fn main() -> io::Result<()> {
+    let mib: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(256);
+    let len = mib << 20;
+    let data = sample(len);
+    let scratch = std::env::temp_dir().join(format!("transfer-bench-{}", std::process::id()));
+    let inbox = scratch.join("inbox");
+    std::fs::create_dir_all(&inbox)?;
+    let file = scratch.join("payload.bin");
+    std::fs::write(&file, &data)?;
+    println!("{mib} MiB ({len} bytes) through 127.0.0.1, best of {RUNS} runs; MB = 10^6 bytes");
+
+    let plain = best(|| plain_copy(&data))?;
+    report("plain copy (write_all -> io::copy to sink)", len, plain);
+    let transfer = best(|| model_transfer(&file, &inbox))?;
+    report("file transfer (send_file -> receive_file)", len, transfer);
+    let crc = best(|| {
+        let started = Instant::now();
+        std::hint::black_box(crc32(0, &data));
+        Ok(started.elapsed())
+    })?;
+    report("CRC-32 alone, in memory", len, crc);
+
+    std::fs::remove_dir_all(&scratch)?;
+    Ok(())
+}
+
+/// The shortest of [`RUNS`] runs.
+fn best(mut run: impl FnMut() -> io::Result<Duration>) -> io::Result<Duration> {
+    let mut best = Duration::MAX;
+    for _ in 0..RUNS {
+        best = best.min(run()?);
+    }
+    Ok(best)
+}
+
+fn report(what: &str, len: usize, took: Duration) {
+    let mb_per_s = len as f64 / 1e6 / took.as_secs_f64();
+    println!("  {what:<44} {mb_per_s:>8.0} MB/s  ({:.3} s)", took.as_secs_f64());
+}
+
+/// Writes `data` into one end of a loopback connection; the other end copies it into a
+/// sink. Timed from `connect` to the receiver's end of stream.
+fn plain_copy(data: &[u8]) -> io::Result<Duration> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let addr = listener.local_addr()?;
+    let receiver = thread::spawn(move || -> io::Result<u64> {
+        let (mut stream, _) = listener.accept()?;
+        io::copy(&mut stream, &mut io::sink())
+    });
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(addr)?;
+    for chunk in data.chunks(1 << 20) {
+        stream.write_all(chunk)?;
+    }
+    drop(stream);
+    let copied = receiver.join().expect("the receiver thread")?;
+    let took = started.elapsed();
+    assert_eq!(copied, data.len() as u64, "the plain copy lost bytes");
+    Ok(took)
+}
+
+/// Sends `file` with the model answer's `send_file` to its `receive_file` into `inbox`.
+/// Timed from `connect` to the sender's `ok`.
+fn model_transfer(file: &Path, inbox: &Path) -> io::Result<Duration> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let addr = listener.local_addr()?;
+    let into = inbox.to_path_buf();
+    let receiver = thread::spawn(move || -> io::Result<()> {
+        let (stream, _) = listener.accept()?;
+        receive_file(stream, &into).map(drop)
+    });
+    let started = Instant::now();
+    let sent = send_file(TcpStream::connect(addr)?, file)?;
+    let took = started.elapsed();
+    receiver.join().expect("the receiver thread")?;
+    assert_eq!(sent, std::fs::metadata(file)?.len(), "the transfer lost bytes");
+    Ok(took)
+}
+
+/// `len` bytes that look random (so that nothing on the way can compress them).
+fn sample(len: usize) -> Vec<u8> {
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut data = Vec::with_capacity(len + 8);
+    while data.len() < len {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        data.extend_from_slice(&state.to_le_bytes());
+    }
+    data.truncate(len);
+    data
+}

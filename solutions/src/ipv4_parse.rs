@@ -1,0 +1,101 @@
+//! Parsing an IPv4 address written as a dotted quad, by hand.
+//!
+//! Every IPv4 header carries the source and destination address as a 32-bit
+//! number (RFC 791); people write that number as four decimal bytes separated
+//! by dots, `192.0.2.10`. This module reads such text into a
+//! `std::net::Ipv4Addr`, accepting exactly what Rust's own
+//! `"…".parse::<Ipv4Addr>()` accepts: four parts, each one to three ASCII
+//! digits, no leading zero (a C parser would read `010` as octal 8), at most
+//! 255. Nothing else is allowed: no sign, no spaces, no fewer or more parts.
+//! When the text is not an address, the error says which rule it broke.
+
+use std::fmt;
+use std::net::Ipv4Addr;
+
+// ANCHOR: error
+/// Why a text is not a dotted-quad IPv4 address: the first problem found
+/// reading the text from left to right, part by part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ipv4ParseError {
+    /// A part has no digits at all: `1..2.3`, `.1.2.3`, or the empty text.
+    EmptyPart,
+    /// A part of two or more digits starts with `0`: `01.2.3.4`, `0.0.0.00`.
+    LeadingZero,
+    /// A part holds something other than an ASCII digit `0`–`9`: a sign
+    /// (`+1`, `-4`), a space, a letter.
+    NotADigit,
+    /// A part is more than 255: `256.0.0.0`, `1.2.3.99999999999999999999`.
+    OutOfRange,
+    /// The text ends before the fourth part: `1.2.3`.
+    TooFewParts,
+    /// The text goes on after the fourth part: `1.2.3.4.5`, `1.2.3.4.`.
+    TooManyParts,
+}
+// ANCHOR_END: error
+
+impl fmt::Display for Ipv4ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Ipv4ParseError::EmptyPart => "a part of the address is empty",
+            Ipv4ParseError::LeadingZero => "a part of the address has a leading zero",
+            Ipv4ParseError::NotADigit => {
+                "a part of the address holds a character that is not a digit"
+            }
+            Ipv4ParseError::OutOfRange => "a part of the address is more than 255",
+            Ipv4ParseError::TooFewParts => "the address has fewer than four parts",
+            Ipv4ParseError::TooManyParts => "the address has more than four parts",
+        })
+    }
+}
+
+impl std::error::Error for Ipv4ParseError {}
+
+// ANCHOR: ipv4_parse
+/// Parses a dotted quad such as `192.0.2.10` into an [`Ipv4Addr`], accepting
+/// exactly the texts that `"…".parse::<Ipv4Addr>()` accepts, and naming the
+/// rule a rejected text breaks.
+pub fn ipv4_parse(text: &str) -> Result<Ipv4Addr, Ipv4ParseError> {
+    let mut parts = text.split('.');
+    let mut bytes = [0u8; 4];
+    for byte in &mut bytes {
+        // `split` yields at least one part, so running out means fewer than
+        // four.
+        let part = parts.next().ok_or(Ipv4ParseError::TooFewParts)?;
+        *byte = parse_part(part)?;
+    }
+    // Anything left, even an empty part after a trailing dot, is a fifth part.
+    if parts.next().is_some() {
+        return Err(Ipv4ParseError::TooManyParts);
+    }
+    Ok(Ipv4Addr::from(bytes))
+}
+// ANCHOR_END: ipv4_parse
+
+// ANCHOR: parse_part
+/// Parses one part of a dotted quad: one to three ASCII digits, no leading
+/// zero, 0 to 255.
+fn parse_part(part: &str) -> Result<u8, Ipv4ParseError> {
+    if part.is_empty() {
+        return Err(Ipv4ParseError::EmptyPart);
+    }
+    // Not `part.parse::<u8>()`: it would accept a leading `+`, which std's
+    // address parser refuses. Looking at each byte keeps the rule in our hands.
+    if !part.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Ipv4ParseError::NotADigit);
+    }
+    if part.len() > 1 && part.starts_with('0') {
+        return Err(Ipv4ParseError::LeadingZero);
+    }
+    // A part may have any number of digits; stopping as soon as the value
+    // passes 255 means the running value never overflows, however long the part
+    // is.
+    let mut value: u16 = 0;
+    for digit in part.bytes().map(|b| u16::from(b - b'0')) {
+        value = value * 10 + digit;
+        if value > 255 {
+            return Err(Ipv4ParseError::OutOfRange);
+        }
+    }
+    Ok(value as u8)
+}
+// ANCHOR_END: parse_part

@@ -1,0 +1,440 @@
+//! Checks of the chat server that holds up (`exercises/src/chat_server.rs`).
+
+use std::io::{self, BufRead, BufReader, Cursor, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use grader::peer::{Heard, TcpPeer, tcp_pair};
+use grader::program::Running;
+use grader::session::{Panic, catch_panic};
+use grader::{Check, Failure, Session, WAIT};
+use subject::chat_server::{Line, MAX_LINE};
+
+use super::expect_bound_as_asked;
+
+pub const CHECKS: &[Check] = grader::checks!("chat_server": reads_a_line_of_at_most_max_bytes, stops_reading_a_huge_line_at_the_limit, answers_line_by_line, answers_a_line_too_long_with_an_error_and_closes, answers_bad_utf8_with_an_error_and_closes, drops_a_silent_client_after_the_timeout, serves_fifty_clients_at_once, answers_others_while_a_client_is_silent, survives_a_huge_line, survives_a_reset_mid_line);
+
+/// Reads lines from `input` with `read_line_bounded(.., max)` until `End` or `want.len()`
+/// lines, and compares.
+fn expect_lines(
+    session: &Session,
+    input: &'static [u8],
+    max: usize,
+    want: Vec<Line>,
+) -> Result<(), Failure> {
+    let count = want.len();
+    let got = session.call("chat_server::read_line_bounded", WAIT, move || {
+        let mut reader = Cursor::new(input);
+        let mut got = Vec::new();
+        while got.len() < count {
+            let line = subject::chat_server::read_line_bounded(&mut reader, max);
+            let end = !matches!(line, Ok(Line::Text(_)));
+            got.push(line.map_err(|err| err.to_string()));
+            if end {
+                break;
+            }
+        }
+        got
+    })?;
+    session.note(format!(
+        "read_line_bounded(max = {max}) over {} gave {got:?}",
+        grader::peer::show(input)
+    ));
+    let want: Vec<Result<Line, String>> = want.into_iter().map(Ok).collect();
+    if got == want {
+        return Ok(());
+    }
+    let long = input.iter().position(|&b| b == b'\n').unwrap_or(input.len()) + 1;
+    let mistake = if got.iter().any(Result::is_err) {
+        "an error returned for a line that is not UTF-8 or has ended: `read_line` into a String \
+         fails on bad UTF-8; read bytes with `read_until` and convert them with \
+         `String::from_utf8`, whose error means `NotUtf8`"
+            .to_string()
+    } else if long == max || long == max + 1 {
+        format!(
+            "a limit off by one: a line of {max} bytes counting its `\\n` is allowed, one of {} is \
+             `TooLong`: `take(max)` then look for the `\\n`",
+            max + 1
+        )
+    } else if got
+        .first()
+        .is_some_and(|l| matches!(l, Ok(Line::Text(t)) if t.ends_with(['\n', '\r'])))
+    {
+        "the line ending kept: drop the `\\n` and a `\\r` before it".to_string()
+    } else {
+        "the wrong kind of line: no `\\n` at the end is `TooLong` only when `max` bytes came \
+         (else the stream ended: `End`); one reader must give each line in turn"
+            .to_string()
+    };
+    Err(session.wrong(format!("{want:?}"), mistake))
+}
+
+fn reads_a_line_of_at_most_max_bytes(session: &Session) -> Result<(), Failure> {
+    use Line::{End, NotUtf8, Text, TooLong};
+    let text = |t: &str| Text(t.to_string());
+    expect_lines(session, b"how are u\n", 16, vec![text("how are u"), End])?;
+    expect_lines(session, b"how are u\r\n", 16, vec![text("how are u")])?;
+    expect_lines(session, b"fine\nbye\n", 16, vec![text("fine"), text("bye"), End])?;
+    expect_lines(session, b"\n", 16, vec![text(""), End])?;
+    expect_lines(session, b"", 16, vec![End])?;
+    expect_lines(session, b"how are", 16, vec![End])?;
+    expect_lines(session, b"h\xffi\n", 16, vec![NotUtf8])?;
+    expect_lines(session, "héllo wörld\n".as_bytes(), 16, vec![text("héllo wörld")])?;
+    expect_lines(session, b"fifteen bytes..\n", 16, vec![text("fifteen bytes..")])?;
+    expect_lines(session, b"fourteen bytes\r\n", 16, vec![text("fourteen bytes")])?;
+    expect_lines(session, b"sixteen bytes...\n", 16, vec![TooLong])?;
+    expect_lines(session, b"far more than sixteen bytes\n", 16, vec![TooLong])
+}
+
+/// A reader that counts the bytes taken from it.
+struct Counting<R> {
+    inner: R,
+    taken: Arc<AtomicUsize>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.taken.fetch_add(n, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+fn stops_reading_a_huge_line_at_the_limit(session: &Session) -> Result<(), Failure> {
+    const HUGE: u64 = 16 << 20;
+    let taken = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&taken);
+    let line = session.call("chat_server::read_line_bounded", WAIT, move || {
+        let source = Counting { inner: io::repeat(b'a').take(HUGE), taken: counter };
+        let mut reader = BufReader::with_capacity(8192, source);
+        subject::chat_server::read_line_bounded(&mut reader, MAX_LINE).map_err(|e| e.to_string())
+    })?;
+    let taken = taken.load(Ordering::Relaxed);
+    session.note(format!(
+        "a reader holding {HUGE} bytes of `a` and no `\\n`, through a BufReader of 8192 bytes: \
+         read_line_bounded(max = {MAX_LINE}) gave {line:?} after taking {taken} bytes from it"
+    ));
+    if taken > MAX_LINE + 8192 {
+        return Err(session.wrong(
+            format!("at most MAX_LINE bytes of the line read (here {MAX_LINE}, plus what the BufReader reads ahead)"),
+            "reading the whole line before checking its length: `read_line` and `read_until` \
+             on the reader itself go on until a `\\n`, however far; a client could fill your \
+             memory with one line. Limit the read with `Read::take`",
+        ));
+    }
+    if line != Ok(Line::TooLong) {
+        return Err(session
+            .wrong("Ok(TooLong)", "`max` bytes without a `\\n` taken for the end of the stream"));
+    }
+    Ok(())
+}
+
+/// `handle_client` running on one end of a loopback connection.
+struct Handler(Receiver<Result<io::Result<()>, Panic>>);
+
+/// Runs `handle_client(.., idle)` on one end of a loopback connection and returns the
+/// other end.
+fn client_of_handle_client(
+    session: &Session,
+    idle: Duration,
+) -> Result<(TcpPeer, Handler), Failure> {
+    let (client, theirs) = tcp_pair(session, "client")?;
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = tx.send(catch_panic(move || subject::chat_server::handle_client(theirs, idle)));
+    });
+    Ok((client, Handler(rx)))
+}
+
+impl Handler {
+    /// Expects `handle_client` to have returned (`Ok` or an error) within [`WAIT`].
+    fn returned(&self, session: &Session, after: &str) -> Result<(), Failure> {
+        match self.0.recv_timeout(WAIT) {
+            Ok(Ok(result)) => {
+                session.note(format!("handle_client returned {result:?}"));
+                Ok(())
+            }
+            Ok(Err(panic)) => Err(session.panicked("handle_client", panic)),
+            Err(_) => Err(session.wrong(
+                format!("handle_client to return after {after}"),
+                "a loop that goes on after the connection has ended",
+            )),
+        }
+    }
+
+    /// Turns an early end of `handle_client` into the right verdict.
+    fn explain(&self, session: &Session, failure: Failure) -> Failure {
+        match self.0.recv_timeout(Duration::from_millis(500)) {
+            Ok(Err(panic)) => session.panicked("handle_client", panic),
+            Ok(Ok(Err(err))) => {
+                session.note(format!("handle_client returned the error: {err}"));
+                failure
+            }
+            _ => failure,
+        }
+    }
+}
+
+/// Expects the error line `line`, then the connection closed.
+fn expect_error_then_close(
+    session: &Session,
+    client: &mut TcpPeer,
+    line: &str,
+    if_silent: &str,
+) -> Result<(), Failure> {
+    match client.hear() {
+        Heard::Line(got) if got == format!("{line}\n") => {}
+        Heard::Line(got) => {
+            return Err(session.wrong(
+                format!("the error line {line:?}"),
+                format!("a different line, {got:?}: use the constant, with a `\\n`"),
+            ));
+        }
+        Heard::Silence(_) => {
+            return Err(session.wrong(format!("the error line {line:?}"), if_silent));
+        }
+        Heard::Closed(_) | Heard::Error(_) => {
+            return Err(session.wrong(
+                format!("the error line {line:?} before the connection closes"),
+                "closing without a word: write the error line before returning (a `read_line` into \
+                 a String fails on bad UTF-8 before you can answer; read bytes with `read_until` \
+                 and convert them with `String::from_utf8`)",
+            ));
+        }
+    }
+    client.expect_closed(session, &format!("{line:?}"))
+}
+
+fn answers_line_by_line(session: &Session) -> Result<(), Failure> {
+    let (mut client, handler) = client_of_handle_client(session, WAIT)?;
+    let mut ask = |question: &[u8], answer: &str| {
+        client.send(question);
+        client.expect_line(session, answer).map_err(|f| handler.explain(session, f))
+    };
+    ask(b"how are u\n", "fine")?;
+    ask(b"how old are u\r\n", "nicai")?;
+    ask(b"what?\n", "pardon?")?;
+    client.send_in_two_parts(b"how are u\n", 4);
+    client.expect_line(session, "fine").map_err(|f| handler.explain(session, f))?;
+    client.send(b"how are u\nbye\n");
+    client.expect_line(session, "fine")?;
+    client.expect_line(session, "bye")?;
+    client.expect_closed(session, "`bye`")?;
+    handler.returned(session, "`bye`")
+}
+
+const TOO_LONG_WHEN_SILENT: &str = "no answer to a line longer than MAX_LINE: reading the whole \
+     line before checking its length (`read_line` waits for a `\\n` that may never come, \
+     keeping every byte); read at most MAX_LINE bytes with `Read::take`";
+
+fn answers_a_line_too_long_with_an_error_and_closes(session: &Session) -> Result<(), Failure> {
+    let (mut client, handler) = client_of_handle_client(session, WAIT)?;
+    client.send(b"how are u\n");
+    client.expect_line(session, "fine").map_err(|f| handler.explain(session, f))?;
+    client.send(&vec![b'a'; MAX_LINE + 500]);
+    session.note("client: (no `\\n` follows)");
+    expect_error_then_close(
+        session,
+        &mut client,
+        subject::chat_server::TOO_LONG,
+        TOO_LONG_WHEN_SILENT,
+    )
+    .map_err(|f| handler.explain(session, f))?;
+    handler.returned(session, "the line too long")
+}
+
+fn answers_bad_utf8_with_an_error_and_closes(session: &Session) -> Result<(), Failure> {
+    let (mut client, handler) = client_of_handle_client(session, WAIT)?;
+    client.send(b"how are \xff\xfe u\n");
+    expect_error_then_close(
+        session,
+        &mut client,
+        subject::chat_server::NOT_UTF8,
+        "no answer to a whole line that is not UTF-8: answer it with the error line",
+    )
+    .map_err(|f| handler.explain(session, f))?;
+    handler.returned(session, "the line that is not UTF-8")
+}
+
+fn drops_a_silent_client_after_the_timeout(session: &Session) -> Result<(), Failure> {
+    let idle = Duration::from_millis(300);
+    session.note(format!("handle_client(stream, idle = {idle:?})"));
+    let (mut client, handler) = client_of_handle_client(session, idle)?;
+    client.send(b"how are u\n");
+    client.expect_line(session, "fine").map_err(|f| handler.explain(session, f))?;
+    client.send(b"how are");
+    session.note("client: says nothing more, and keeps the connection open");
+    let started = Instant::now();
+    expect_error_then_close(
+        session,
+        &mut client,
+        subject::chat_server::TIMED_OUT,
+        "no `set_read_timeout(Some(idle))` on the stream, or a timeout other than the `idle` \
+         given: a silent client then holds its thread forever",
+    )
+    .map_err(|f| handler.explain(session, f))?;
+    session.note(format!("dropped after {:?} of silence", started.elapsed()));
+    handler.returned(session, "the timeout")
+}
+
+/// Starts the server program, runs `body` against it, and explains a failure by the
+/// server's end if it has ended (a `todo!()` is "not done").
+fn with_server(
+    session: &Session,
+    body: impl FnOnce(&mut Running, SocketAddr) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let mut server = session.start("chat-server", "127.0.0.1:0")?;
+    let addr = server.listening(session)?;
+    expect_bound_as_asked(session, "127.0.0.1:0", addr)?;
+    body(&mut server, addr).map_err(|failure| server.explain(session, failure))
+}
+
+/// A polite client asks one question and must get its answer, from a server still running.
+fn polite_client_is_answered(
+    session: &Session,
+    server: &mut Running,
+    addr: SocketAddr,
+    after: &str,
+) -> Result<(), Failure> {
+    let mut bob = TcpPeer::connect(session, "bob", addr)?;
+    bob.send(b"how old are u\n");
+    bob.expect_line(session, "nicai").map_err(|_| {
+        session.wrong(
+            format!("an answer to bob after {after}"),
+            "one client holds up the others or stopped the server: serving one client at a \
+             time, or returning a client's error from `serve`; give each client a thread of its \
+             own and report its error on stderr",
+        )
+    })?;
+    if !server.is_running() {
+        return Err(session.wrong("the server to keep running", format!("{after} crashed it")));
+    }
+    Ok(())
+}
+
+fn serves_fifty_clients_at_once(session: &Session) -> Result<(), Failure> {
+    const CLIENTS: usize = 50;
+    with_server(session, |_server, addr| {
+        let mut clients = Vec::new();
+        for _ in 0..CLIENTS {
+            let stream = TcpStream::connect_timeout(&addr, WAIT)
+                .map_err(|err| session.wrong(format!("{CLIENTS} connections accepted"), err))?;
+            clients.push(stream);
+        }
+        session.note(format!("{CLIENTS} clients connected; all stay connected"));
+        for (i, stream) in clients.iter_mut().enumerate() {
+            let question: &[u8] = if i % 2 == 0 { b"how are u\n" } else { b"how old are u\n" };
+            let _ = stream.write_all(question);
+        }
+        session.note("each sent one question: `how are u` (even) or `how old are u` (odd)");
+        let deadline = Instant::now() + WAIT;
+        for (i, stream) in clients.into_iter().enumerate().rev() {
+            let want = if i % 2 == 0 { "fine\n" } else { "nicai\n" };
+            let left =
+                deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1));
+            let _ = stream.set_read_timeout(Some(left));
+            let mut answer = String::new();
+            let _ = BufReader::new(stream).read_line(&mut answer);
+            if answer != want {
+                session.note(format!(
+                    "client {i}: ← {answer:?}, waited until {WAIT:?} after the questions"
+                ));
+                return Err(session.wrong(
+                    format!("every one of {CLIENTS} clients answered within {WAIT:?}, client {i} with {want:?}"),
+                    "serving a few clients at once only: one client at a time, or a pool with \
+                     fewer threads than clients, each thread held by a client who stays \
+                     connected; give each client a thread of its own",
+                ));
+            }
+        }
+        session.note(format!("all {CLIENTS} answers came, read from the last client to the first"));
+        Ok(())
+    })
+}
+
+fn answers_others_while_a_client_is_silent(session: &Session) -> Result<(), Failure> {
+    with_server(session, |server, addr| {
+        let mut trudy = TcpPeer::connect(session, "trudy", addr)?;
+        trudy.send(b"how are");
+        session.note("trudy: says nothing more, and keeps the connection open");
+        polite_client_is_answered(session, server, addr, "trudy's half line")?;
+        drop(trudy);
+        Ok(())
+    })
+}
+
+fn survives_a_huge_line(session: &Session) -> Result<(), Failure> {
+    const HUGE: usize = 8 << 20;
+    with_server(session, |server, addr| {
+        let mut mallory = TcpStream::connect_timeout(&addr, WAIT)
+            .map_err(|err| session.wrong("a connection for mallory", err))?;
+        let _ = mallory.set_write_timeout(Some(WAIT));
+        let _ = mallory.set_read_timeout(Some(WAIT));
+        let chunk = vec![b'a'; 64 * 1024];
+        let mut sent = 0;
+        while sent < HUGE {
+            match mallory.write(&chunk) {
+                Ok(n) => sent += n,
+                Err(err) => {
+                    session.note(format!("mallory: writing stopped after {sent} bytes: {err}"));
+                    break;
+                }
+            }
+        }
+        session.note(format!("mallory: → {sent} bytes of `a`, no `\\n`"));
+        let mut answer = String::new();
+        let heard = BufReader::new(&mallory).take(4096).read_line(&mut answer);
+        session.note(match heard {
+            Ok(_) if answer.is_empty() => "mallory: ← connection closed".to_string(),
+            Ok(_) => format!("mallory: ← {answer:?}"),
+            Err(err) if answer.is_empty() && is_timeout(&err) => {
+                format!("mallory: … nothing within {WAIT:?}")
+            }
+            Err(err) => format!("mallory: ← {answer:?} then ✗ {err}"),
+        });
+        let want = format!("{}\n", subject::chat_server::TOO_LONG);
+        if answer != want {
+            return Err(session.wrong(
+                format!("the line {want:?} for a line of several megabytes"),
+                TOO_LONG_WHEN_SILENT,
+            ));
+        }
+        drop(mallory);
+        polite_client_is_answered(session, server, addr, "mallory's huge line")
+    })
+}
+
+fn survives_a_reset_mid_line(session: &Session) -> Result<(), Failure> {
+    with_server(session, |server, addr| {
+        let mut oscar = TcpStream::connect_timeout(&addr, WAIT)
+            .map_err(|err| session.wrong("a connection for oscar", err))?;
+        let _ = oscar.set_read_timeout(Some(WAIT));
+        let _ = oscar.write_all(b"how are u\n");
+        session.note("oscar: → \"how are u\\n\"");
+        // Wait for the answer without reading it: an unread answer is what makes the
+        // close below a reset.
+        let mut peeked = [0; 5];
+        let arrived = oscar.peek(&mut peeked).unwrap_or(0);
+        if arrived == 0 {
+            return Err(session.wrong(
+                "an answer to oscar's question",
+                "no answer to a plain question: see the checks on handle_client",
+            ));
+        }
+        let _ = oscar.write_all(b"how ar");
+        drop(oscar);
+        session.note(
+            "oscar: → \"how ar\", then closes with the answer unread, which makes the OS reset \
+             the connection (RST) in the middle of a line",
+        );
+        polite_client_is_answered(session, server, addr, "oscar's reset")
+    })
+}
+
+fn is_timeout(err: &io::Error) -> bool {
+    matches!(err.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
+}

@@ -1,0 +1,579 @@
+//! Checks of the file transfer (`exercises/src/file_transfer.rs`).
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use grader::transfer::{
+    Answer, ReferenceReceiver, ReferenceSender, Reply, Scratch, Transfer, crc32, entries, header,
+    loopback_pair, sample,
+};
+use grader::{Check, Failure, Session, WAIT};
+
+use super::expect_bound_as_asked;
+
+pub const CHECKS: &[Check] = grader::checks!("file_transfer": computes_crc32_of_known_inputs, accepts_plain_names_and_refuses_paths, sends_the_header_then_exactly_the_file, sends_a_large_file_whole, fails_unless_the_receiver_says_ok, receives_a_file_sent_in_odd_pieces, receives_an_empty_file, refuses_a_corrupted_file, refuses_a_truncated_transfer, refuses_names_that_leave_the_folder, refuses_a_malformed_header, transfers_a_file_between_the_two_programs, file_send_fails_when_the_receiver_refuses, file_receive_goes_on_after_a_refused_transfer);
+
+fn computes_crc32_of_known_inputs(session: &Session) -> Result<(), Failure> {
+    let bytes: Vec<u8> = (0..=255).collect();
+    let cases: [(&str, &[u8], u32); 6] = [
+        ("b\"\"", b"", 0),
+        ("b\"a\"", b"a", 0xe8b7_be43),
+        ("b\"123456789\"", b"123456789", 0xcbf4_3926),
+        (
+            "b\"The quick brown fox jumps over the lazy dog\"",
+            b"The quick brown fox jumps over the lazy dog",
+            0x414f_a339,
+        ),
+        ("[0; 4]", &[0; 4], 0x2144_df1c),
+        ("the 256 bytes 0, 1, ... 255", &bytes, 0x2905_8c73),
+    ];
+    for (shown, input, want) in cases {
+        let owned = input.to_vec();
+        let got = session
+            .call("file_transfer::crc32", WAIT, move || subject::file_transfer::crc32(0, &owned))?;
+        session.note(format!("crc32(0, {shown}) = {got:#010x}"));
+        if got != want {
+            let mistake = if got == !want {
+                "the final complement missing or doubled: the register starts as `!crc` and the \
+                 result is `!register`"
+            } else {
+                "a different CRC: xor each byte into the low 8 bits, index CRC32_TABLE with those \
+                 8 bits, and shift the register right by 8"
+            };
+            return Err(session.wrong(format!("crc32(0, {shown}) = {want:#010x}"), mistake));
+        }
+    }
+    let got = session.call("file_transfer::crc32", WAIT, || {
+        let first = subject::file_transfer::crc32(0, b"1234");
+        subject::file_transfer::crc32(first, b"56789")
+    })?;
+    session.note(format!("crc32(crc32(0, b\"1234\"), b\"56789\") = {got:#010x}"));
+    if got != 0xcbf4_3926 {
+        return Err(session.wrong(
+            "crc32(crc32(0, b\"1234\"), b\"56789\") = 0xcbf43926, the CRC of b\"123456789\"",
+            "each call starting afresh: continue from the `crc` given, starting the register at \
+             `!crc`, so that a file can be checked a chunk at a time",
+        ));
+    }
+    Ok(())
+}
+
+fn accepts_plain_names_and_refuses_paths(session: &Session) -> Result<(), Failure> {
+    let cases = [
+        ("notes.txt", true),
+        ("report 2024.pdf", true),
+        ("é.txt", true),
+        ("a", true),
+        (".profile", true),
+        ("", false),
+        (".", false),
+        ("..", false),
+        ("../escape.txt", false),
+        ("inbox/../../escape.txt", false),
+        ("sub/notes.txt", false),
+        ("/etc/passwd", false),
+        ("notes/", false),
+        ("..\\escape.txt", false),
+        ("C:\\Windows\\win.ini", false),
+        ("a\0b", false),
+    ];
+    for (name, want) in cases {
+        let got = session.call("file_transfer::is_safe_name", WAIT, move || {
+            subject::file_transfer::is_safe_name(name)
+        })?;
+        session.note(format!("is_safe_name({name:?}) = {got}"));
+        if got != want {
+            let mistake = if want {
+                "refusing a plain file name: refuse only the empty name, `.`, `..` and names with \
+                 `/`, `\\` or NUL"
+            } else {
+                "a name that leaves the folder accepted: `dir.join(\"../x\")` is outside `dir`, and \
+                 `dir.join(\"/etc/x\")` is `/etc/x`; refuse `.`, `..`, and any `/`, `\\` or NUL"
+            };
+            return Err(session.wrong(format!("is_safe_name({name:?}) = {want}"), mistake));
+        }
+    }
+    Ok(())
+}
+
+/// Runs `send_file` on `path` against a reference receiver that answers `reply`.
+fn send_with(
+    session: &Session,
+    path: PathBuf,
+    reply: Reply,
+) -> Result<(io::Result<u64>, grader::transfer::Received), Failure> {
+    let receiver = ReferenceReceiver::start(session, reply)?;
+    let stream = std::net::TcpStream::connect(receiver.addr)
+        .map_err(|err| session.wrong("a connection to the reference receiver", err))?;
+    session.note(format!("send_file(stream, {:?})", path.display()));
+    let result = session
+        .call("file_transfer::send_file", WAIT + WAIT, move || {
+            subject::file_transfer::send_file(stream, &path)
+        })
+        .inspect(|result| match result {
+            Ok(len) => session.note(format!("send_file returned Ok({len})")),
+            Err(err) => session.note(format!("send_file returned the error: {err}")),
+        });
+    let received = receiver.received();
+    Ok((result?, received))
+}
+
+/// Expects the reference receiver to have got exactly `data` under `header`.
+fn expect_received(
+    session: &Session,
+    got: &grader::transfer::Received,
+    data: &[u8],
+    name: &str,
+) -> Result<(), Failure> {
+    let want = header(data, name);
+    match &got.header {
+        Some(line) if *line == want => {}
+        Some(line) => {
+            let mistake = if line.contains('/') {
+                "the whole path sent as the name: send `path.file_name()`"
+            } else if line.starts_with(&format!("FILE {} ", data.len())) {
+                "a wrong checksum: the CRC-32 of every byte of the file, as 8 lowercase hex digits \
+                 (`{:08x}`)"
+            } else {
+                "a header that is not `FILE <length> <crc32 as 8 hex digits> <name>\\n`"
+            };
+            return Err(session.wrong(format!("the header {want:?}"), mistake));
+        }
+        None => {
+            return Err(session.wrong(
+                format!("the header {want:?}"),
+                "no header line: send it first, ending in `\\n`",
+            ));
+        }
+    }
+    if got.data != data {
+        let mistake = if got.data.is_empty() && !data.is_empty() {
+            "no bytes after the header: reading the file for its checksum leaves it at its end; \
+             `rewind` it before sending"
+        } else {
+            "the bytes sent differ from the file's: send exactly the file, from its start, after \
+             the header"
+        };
+        return Err(session
+            .wrong(format!("the {} bytes of the file after the header", data.len()), mistake));
+    }
+    Ok(())
+}
+
+fn sends_the_header_then_exactly_the_file(session: &Session) -> Result<(), Failure> {
+    let scratch = Scratch::new(session)?;
+    for (name, data) in [("hello.txt", &b"hello, world\n"[..]), ("empty", &b""[..])] {
+        let path = scratch.file(session, name, data)?;
+        let (result, got) = send_with(session, path, Reply::Honest)?;
+        expect_received(session, &got, data, name)?;
+        match result {
+            Ok(len) if len == data.len() as u64 => {}
+            other => {
+                return Err(session.wrong(
+                    format!("send_file to return Ok({}) after `ok`", data.len()),
+                    format!("it returned {other:?}"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn sends_a_large_file_whole(session: &Session) -> Result<(), Failure> {
+    let scratch = Scratch::new(session)?;
+    let data = sample(3 << 20, 7);
+    let path = scratch.file(session, "large.bin", &data)?;
+    let (result, got) = send_with(session, path, Reply::Honest)?;
+    expect_received(session, &got, &data, "large.bin")?;
+    result.map(|_| ()).map_err(|err| {
+        session.wrong("send_file to return Ok after `ok`", format!("it returned the error {err}"))
+    })
+}
+
+fn fails_unless_the_receiver_says_ok(session: &Session) -> Result<(), Failure> {
+    let scratch = Scratch::new(session)?;
+    let path = scratch.file(session, "notes.txt", b"some notes\n")?;
+    for reply in [Reply::Say("error: disk full"), Reply::HangUp, Reply::Say("okay")] {
+        let (result, _) = send_with(session, path.clone(), reply)?;
+        if result.is_ok() {
+            return Err(session.wrong(
+                format!("send_file to return an error when the receiver answers {reply:?}"),
+                "success taken for granted: read the receiver's answer line and return `Ok` only \
+                 if it is exactly `ok`; an error line, another line or no line at all is an error",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Runs `receive_file` into `dir` on one end of a loopback connection while a reference
+/// sender sends `transfer` on the other.
+fn receive_with(
+    session: &Session,
+    dir: &Path,
+    transfer: Transfer,
+) -> Result<(io::Result<PathBuf>, Answer), Failure> {
+    let (ours, theirs) = loopback_pair(session)?;
+    let into = dir.to_path_buf();
+    let sender = ReferenceSender::start(&session.log, ours, transfer);
+    let result = session.call("file_transfer::receive_file", WAIT + WAIT, move || {
+        subject::file_transfer::receive_file(theirs, &into)
+    });
+    let answer = sender.answer();
+    let result = result?;
+    match &result {
+        Ok(path) => session.note(format!("receive_file returned Ok({:?})", path.display())),
+        Err(err) => session.note(format!("receive_file returned the error: {err}")),
+    }
+    Ok((result, answer))
+}
+
+const NO_ANSWER: &str = "no answer: the receiver waits for bytes that will not come. Reading to \
+     the end of the stream (`read_to_end`), while the sender keeps the connection open for the \
+     answer; or bytes lost by reading the file from the stream itself after a `BufReader` had \
+     read them ahead with the header";
+
+/// Expects `ok`, `Ok(dir/name)` and exactly `data` stored there, and nothing else in `dir`.
+fn expect_stored(
+    session: &Session,
+    dir: &Path,
+    name: &str,
+    data: &[u8],
+    (result, answer): (io::Result<PathBuf>, Answer),
+) -> Result<(), Failure> {
+    match answer {
+        Answer::Line(line) if line == "ok\n" => {}
+        Answer::Line(line) if line.starts_with("error") => {
+            return Err(session.wrong(
+                "the answer \"ok\\n\" to a good transfer",
+                format!(
+                    "{line:?} for a good file sent in pieces: taking one `read` for the whole \
+                     file (a read returns what has arrived, not what was sent), or the checksum \
+                     computed over other bytes than those stored"
+                ),
+            ));
+        }
+        Answer::Line(line) => {
+            return Err(session.wrong("the answer \"ok\\n\"", format!("the line {line:?}")));
+        }
+        Answer::Silence(_) => return Err(session.wrong("the answer \"ok\\n\"", NO_ANSWER)),
+        Answer::Closed(_) | Answer::Reset(_) => {
+            return Err(session.wrong(
+                "the answer \"ok\\n\"",
+                "the connection closed without an answer: write `ok\\n` once the file is stored",
+            ));
+        }
+    }
+    let path = dir.join(name);
+    match result {
+        Ok(returned) if returned == path => {}
+        other => {
+            return Err(session.wrong(
+                format!("receive_file to return Ok({:?})", path.display()),
+                format!("it returned {other:?}"),
+            ));
+        }
+    }
+    let stored = fs::read(&path).unwrap_or_default();
+    if stored != data {
+        return Err(session.wrong(
+            format!("{} to hold the {} bytes sent", path.display(), data.len()),
+            format!("it holds {} bytes, not those sent", stored.len()),
+        ));
+    }
+    let left = entries(dir);
+    if left != [name] {
+        return Err(session.wrong(
+            format!("only {name} in the folder"),
+            format!("the folder holds {left:?}: rename the temporary file to the name asked for"),
+        ));
+    }
+    Ok(())
+}
+
+fn receives_a_file_sent_in_odd_pieces(session: &Session) -> Result<(), Failure> {
+    let scratch = Scratch::new(session)?;
+    let dir = scratch.folder(session, "inbox")?;
+    let data = sample(1 << 20, 11);
+    let transfer = Transfer {
+        header: header(&data, "piece.bin").into_bytes(),
+        data: data.clone(),
+        then_close: false,
+    };
+    let outcome = receive_with(session, &dir, transfer)?;
+    expect_stored(session, &dir, "piece.bin", &data, outcome)
+}
+
+fn receives_an_empty_file(session: &Session) -> Result<(), Failure> {
+    let scratch = Scratch::new(session)?;
+    let dir = scratch.folder(session, "inbox")?;
+    let transfer =
+        Transfer { header: header(b"", "empty").into_bytes(), data: Vec::new(), then_close: false };
+    let outcome = receive_with(session, &dir, transfer)?;
+    expect_stored(session, &dir, "empty", b"", outcome)
+}
+
+/// Expects an `error: ...` answer, an error returned, and nothing left in `dir` (nor
+/// anywhere in `scratch` but `dir`).
+fn expect_refused(
+    session: &Session,
+    scratch: &Scratch,
+    dir: &Path,
+    (result, answer): (io::Result<PathBuf>, Answer),
+    if_ok: &str,
+) -> Result<(), Failure> {
+    match answer {
+        Answer::Line(line) if line.starts_with("error: ") && line.ends_with('\n') => {}
+        Answer::Line(line) if line == "ok\n" => {
+            return Err(session.wrong("an answer `error: <why>`", if_ok));
+        }
+        Answer::Line(line) => {
+            return Err(session.wrong(
+                "an answer `error: <why>`",
+                format!("the line {line:?}: an error answer starts with `error: `"),
+            ));
+        }
+        Answer::Silence(_) => return Err(session.wrong("an answer `error: <why>`", NO_ANSWER)),
+        Answer::Closed(_) | Answer::Reset(_) => {
+            return Err(session.wrong(
+                "an answer `error: <why>` before the connection closes",
+                "closing without a word: answer `error: <why>` before returning the error",
+            ));
+        }
+    }
+    if result.is_ok() {
+        return Err(session.wrong("receive_file to return an error", if_ok));
+    }
+    let left = entries(dir);
+    if !left.is_empty() {
+        return Err(session.wrong(
+            "nothing left in the folder after a refused transfer",
+            format!(
+                "the folder holds {left:?}: a refused file was left behind; write to a \
+                 temporary file and delete it when the transfer fails"
+            ),
+        ));
+    }
+    let outside: Vec<String> =
+        entries(&scratch.path).into_iter().filter(|n| n != "inbox").collect();
+    if !outside.is_empty() {
+        return Err(session.wrong(
+            "nothing written outside the receiver's folder",
+            format!("the check's folder outside it now holds {outside:?}: a name that leaves the folder was accepted"),
+        ));
+    }
+    Ok(())
+}
+
+fn refuses_a_corrupted_file(session: &Session) -> Result<(), Failure> {
+    let scratch = Scratch::new(session)?;
+    let dir = scratch.folder(session, "inbox")?;
+    let data = sample(100_000, 3);
+    let mut changed = data.clone();
+    changed[54_321] ^= 0x10;
+    session.note("one bit of byte 54321 is flipped after the header's checksum was computed");
+    let transfer = Transfer {
+        header: header(&data, "flip.bin").into_bytes(),
+        data: changed,
+        then_close: false,
+    };
+    let outcome = receive_with(session, &dir, transfer)?;
+    expect_refused(
+        session,
+        &scratch,
+        &dir,
+        outcome,
+        "a file whose checksum differs accepted: compute the CRC-32 of the bytes as they come \
+         and compare it with the header's",
+    )
+}
+
+fn refuses_a_truncated_transfer(session: &Session) -> Result<(), Failure> {
+    let scratch = Scratch::new(session)?;
+    let dir = scratch.folder(session, "inbox")?;
+    let data = sample(60_000, 5);
+    // The checksum is of the bytes that do come: only the length can tell.
+    let line = format!("FILE 100000 {:08x} short.bin\n", crc32(&data));
+    session.note("the header promises 100000 bytes; 60000 come (their checksum is right), then the sender closes");
+    let transfer = Transfer { header: line.into_bytes(), data, then_close: true };
+    let outcome = receive_with(session, &dir, transfer)?;
+    expect_refused(
+        session,
+        &scratch,
+        &dir,
+        outcome,
+        "a transfer cut short accepted: count the bytes that came; fewer than the header's \
+         length means the stream ended early",
+    )
+}
+
+fn refuses_names_that_leave_the_folder(session: &Session) -> Result<(), Failure> {
+    let scratch = Scratch::new(session)?;
+    let dir = scratch.folder(session, "inbox")?;
+    let absolute = scratch.path.join("absolute.txt");
+    let names = ["../escape.txt".to_string(), absolute.display().to_string(), "..".to_string()];
+    for name in names {
+        let data = b"not for you\n".to_vec();
+        let transfer =
+            Transfer { header: header(&data, &name).into_bytes(), data, then_close: false };
+        let outcome = receive_with(session, &dir, transfer)?;
+        expect_refused(
+            session,
+            &scratch,
+            &dir,
+            outcome,
+            "a name that leaves the folder accepted: check it with `is_safe_name` before \
+             joining it to the folder",
+        )?;
+    }
+    Ok(())
+}
+
+fn refuses_a_malformed_header(session: &Session) -> Result<(), Failure> {
+    let scratch = Scratch::new(session)?;
+    let dir = scratch.folder(session, "inbox")?;
+    let huge = vec![b'F'; 64 * 1024];
+    let headers: [(&[u8], &str); 4] = [
+        (b"HELLO\n", "a line that is not a header"),
+        (b"FILE 5 3610a6 hello.txt\n", "a checksum of 6 hex digits"),
+        (b"FILE five 3610a686 hello.txt\n", "a length that is not a number"),
+        (&huge, "64 KiB without a `\\n`"),
+    ];
+    for (bad, what) in headers {
+        session.note(format!("the sender sends {what}"));
+        let transfer =
+            Transfer { header: bad.to_vec(), data: b"hello".to_vec(), then_close: false };
+        let outcome = receive_with(session, &dir, transfer)?;
+        let if_silent = "a header read without a limit: read at most MAX_HEADER bytes of it with \
+             `take`, then answer `error: ...` if no `\\n` came";
+        if matches!(outcome.1, Answer::Silence(_)) && bad.len() > 1024 {
+            return Err(
+                session.wrong("an answer `error: <why>` to a header line too long", if_silent)
+            );
+        }
+        expect_refused(
+            session,
+            &scratch,
+            &dir,
+            outcome,
+            "a malformed header accepted: use `Header::parse`",
+        )?;
+    }
+    Ok(())
+}
+
+fn transfers_a_file_between_the_two_programs(session: &Session) -> Result<(), Failure> {
+    let scratch = Scratch::new(session)?;
+    let dir = scratch.folder(session, "inbox")?;
+    let data = sample(500_000, 13);
+    let path = scratch.file(session, "photo.jpg", &data)?;
+    let dir_arg = dir.display().to_string();
+    let mut receiver = session.start_with("file-receive", &["127.0.0.1:0", &dir_arg])?;
+    let addr = receiver.listening(session)?;
+    expect_bound_as_asked(session, "127.0.0.1:0", addr)?;
+    let path_arg = path.display().to_string();
+    let sent = session.run_with_args_to_end("file-send", &[&addr.to_string(), &path_arg], "")?;
+    if !sent.output.status.success() {
+        return Err(receiver.explain(
+            session,
+            session.wrong("file-send to exit with 0", "it failed: its stderr above says why"),
+        ));
+    }
+    let stored = dir.join("photo.jpg");
+    let line = receiver.line(session, "the stored file's path")?;
+    if line.trim_end() != stored.display().to_string() {
+        return Err(session.wrong(
+            format!("the line {:?} on file-receive's stdout", stored.display()),
+            "print each stored file's path, one a line, and nothing else on stdout",
+        ));
+    }
+    if fs::read(&stored).unwrap_or_default() != data {
+        return Err(session.wrong(
+            format!("{} to hold the file sent", stored.display()),
+            "a file changed on the way",
+        ));
+    }
+    Ok(())
+}
+
+fn file_send_fails_when_the_receiver_refuses(session: &Session) -> Result<(), Failure> {
+    let scratch = Scratch::new(session)?;
+    let path = scratch.file(session, "notes.txt", b"some notes\n")?;
+    let receiver = ReferenceReceiver::start(session, Reply::Say("error: disk full"))?;
+    let path_arg = path.display().to_string();
+    let finished =
+        session.run_with_args_to_end("file-send", &[&receiver.addr.to_string(), &path_arg], "")?;
+    receiver.received();
+    let stderr = finished.stderr();
+    if stderr.contains("panicked") {
+        return Err(session.wrong(
+            "one clear error line, not a panic",
+            "an `unwrap()` or `expect()`: return the error with `?`",
+        ));
+    }
+    if finished.output.status.success() {
+        return Err(session.wrong(
+            "a non-zero exit code when the receiver answers `error: disk full`",
+            "success taken for granted: `send_file` must return an error unless the answer is `ok`",
+        ));
+    }
+    Ok(())
+}
+
+fn file_receive_goes_on_after_a_refused_transfer(session: &Session) -> Result<(), Failure> {
+    let scratch = Scratch::new(session)?;
+    let dir = scratch.folder(session, "inbox")?;
+    let dir_arg = dir.display().to_string();
+    let mut receiver = session.start_with("file-receive", &["127.0.0.1:0", &dir_arg])?;
+    let addr = receiver.listening(session)?;
+    let send = |name: &str, data: Vec<u8>, then_close: bool| -> Result<Answer, Failure> {
+        let stream = std::net::TcpStream::connect(addr).map_err(|err| {
+            session.wrong(
+                format!("file-receive to accept a connection at {addr}"),
+                format!(
+                    "{err}: the receiver stopped after a refused transfer: report a transfer's \
+                     error on stderr and go on accepting"
+                ),
+            )
+        })?;
+        let line = if then_close {
+            format!("FILE {} {:08x} {name}\n", data.len() + 10, crc32(&data))
+        } else {
+            header(&data, name)
+        };
+        Ok(ReferenceSender::start(
+            &session.log,
+            stream,
+            Transfer { header: line.into_bytes(), data, then_close },
+        )
+        .answer())
+    };
+    let cut = send("cut.bin", sample(5000, 1), true).map_err(|f| receiver.explain(session, f))?;
+    session.note(format!("the first transfer, cut short, got {cut:?}"));
+    let data = sample(5000, 2);
+    let answer =
+        send("whole.bin", data.clone(), false).map_err(|f| receiver.explain(session, f))?;
+    if answer != Answer::Line("ok\n".into()) {
+        return Err(receiver.explain(
+            session,
+            session.wrong(
+                "\"ok\\n\" for a good transfer after a refused one",
+                "the receiver stopped serving after a refused transfer: report a transfer's \
+                 error on stderr and go on accepting",
+            ),
+        ));
+    }
+    let line = receiver.line(session, "the stored file's path")?;
+    let stored = dir.join("whole.bin");
+    if line.trim_end() != stored.display().to_string() {
+        return Err(session.wrong(
+            format!(
+                "the line {:?} on stdout, and nothing for the refused transfer",
+                stored.display()
+            ),
+            "print only stored files on stdout; a refused transfer goes to stderr",
+        ));
+    }
+    Ok(())
+}

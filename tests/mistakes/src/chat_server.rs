@@ -1,0 +1,194 @@
+//! Mistakes in the chat server that holds up.
+//!
+//! The first three mistakes are one and the same program: the model answer of the plain
+//! `tcp_server` exercise, used as is (`read_line` with no limit, no timeout, no error
+//! lines). Each names a different check it fails, which is the point of this exercise.
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::thread;
+use std::time::Duration;
+
+use crate::{Mistake, making};
+use solutions::chat_server as model;
+pub use solutions::chat_server::{IDLE_TIMEOUT, Line, MAX_LINE, NOT_UTF8, TIMED_OUT, TOO_LONG};
+
+/// Each mistake made here, the checks that must catch it, and words their message must contain.
+pub const MISTAKES: &[Mistake] = &[
+    (
+        "chat_server_naive_huge_line",
+        &[
+            "chat_server::stops_reading_a_huge_line_at_the_limit",
+            "chat_server::answers_a_line_too_long_with_an_error_and_closes",
+            "chat_server::survives_a_huge_line",
+        ],
+        "before checking its length",
+    ),
+    (
+        "chat_server_naive_bad_utf8",
+        &[
+            "chat_server::reads_a_line_of_at_most_max_bytes",
+            "chat_server::answers_bad_utf8_with_an_error_and_closes",
+        ],
+        "read bytes with `read_until`",
+    ),
+    (
+        "chat_server_naive_silence",
+        &["chat_server::drops_a_silent_client_after_the_timeout"],
+        "no `set_read_timeout(Some(idle))`",
+    ),
+    (
+        "chat_server_checks_length_after_reading",
+        &["chat_server::stops_reading_a_huge_line_at_the_limit"],
+        "before checking its length",
+    ),
+    (
+        "chat_server_limit_off_by_one",
+        &["chat_server::reads_a_line_of_at_most_max_bytes"],
+        "off by one",
+    ),
+    (
+        "chat_server_ignores_idle",
+        &["chat_server::drops_a_silent_client_after_the_timeout"],
+        "other than the `idle` given",
+    ),
+    ("chat_server_pool_of_four", &["chat_server::serves_fifty_clients_at_once"], "a pool"),
+    (
+        "chat_server_one_client_at_a_time",
+        &[
+            "chat_server::serves_fifty_clients_at_once",
+            "chat_server::answers_others_while_a_client_is_silent",
+        ],
+        "one client at a time",
+    ),
+    (
+        "chat_server_unwraps_utf8",
+        &["chat_server::answers_bad_utf8_with_an_error_and_closes"],
+        "unwrap",
+    ),
+    (
+        "chat_server_closes_without_a_word",
+        &["chat_server::answers_a_line_too_long_with_an_error_and_closes"],
+        "closing without a word",
+    ),
+];
+
+/// The plain tcp_server's model answer, used as is.
+fn naive() -> bool {
+    making("chat_server_naive_huge_line")
+        || making("chat_server_naive_bad_utf8")
+        || making("chat_server_naive_silence")
+}
+
+pub fn reply(question: &str) -> &'static str {
+    model::reply(question)
+}
+
+pub fn read_line_bounded(reader: &mut impl BufRead, max: usize) -> io::Result<Line> {
+    if naive() {
+        let mut line = String::new();
+        reader.read_line(&mut line)?;
+        return Ok(match line.strip_suffix('\n') {
+            Some(text) => Line::Text(text.trim_end_matches('\r').to_string()),
+            None => Line::End,
+        });
+    }
+    if making("chat_server_checks_length_after_reading") {
+        let mut bytes = Vec::new();
+        reader.read_until(b'\n', &mut bytes)?;
+        if bytes.len() > max {
+            return Ok(Line::TooLong);
+        }
+        if bytes.pop() != Some(b'\n') {
+            return Ok(Line::End);
+        }
+        let text = String::from_utf8(bytes).map_err(|_| io::ErrorKind::InvalidData);
+        return Ok(text.map_or(Line::NotUtf8, |t| Line::Text(t.trim_end_matches('\r').into())));
+    }
+    if making("chat_server_limit_off_by_one") {
+        let mut bytes = Vec::new();
+        reader.take(max as u64 + 1).read_until(b'\n', &mut bytes)?;
+        if bytes.pop() != Some(b'\n') {
+            return Ok(if bytes.len() > max { Line::TooLong } else { Line::End });
+        }
+        let text = String::from_utf8(bytes).map_err(|_| io::ErrorKind::InvalidData);
+        return Ok(text.map_or(Line::NotUtf8, |t| Line::Text(t.trim_end_matches('\r').into())));
+    }
+    model::read_line_bounded(reader, max)
+}
+
+pub fn handle_client(stream: TcpStream, idle: Duration) -> io::Result<()> {
+    if naive() {
+        return solutions::tcp_server::handle_client(stream);
+    }
+    let idle = if making("chat_server_ignores_idle") { IDLE_TIMEOUT } else { idle };
+    stream.set_read_timeout(Some(idle))?;
+    let mut writer = stream.try_clone()?;
+    let mut reader = BufReader::new(stream);
+    loop {
+        let line = match read_line_bounded(&mut reader, MAX_LINE) {
+            Ok(line) => line,
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                writer.write_all(format!("{TIMED_OUT}\n").as_bytes())?;
+                return Err(err);
+            }
+            Err(err) => return Err(err),
+        };
+        let question = match line {
+            Line::Text(question) => question,
+            Line::TooLong if making("chat_server_closes_without_a_word") => {
+                return Err(io::ErrorKind::InvalidData.into());
+            }
+            Line::TooLong => {
+                writer.write_all(format!("{TOO_LONG}\n").as_bytes())?;
+                return Err(io::ErrorKind::InvalidData.into());
+            }
+            Line::NotUtf8 if making("chat_server_unwraps_utf8") => {
+                panic!("called `Result::unwrap()` on an `Err` value: FromUtf8Error")
+            }
+            Line::NotUtf8 => {
+                writer.write_all(format!("{NOT_UTF8}\n").as_bytes())?;
+                return Err(io::ErrorKind::InvalidData.into());
+            }
+            Line::End => return Ok(()),
+        };
+        let answer = reply(&question);
+        writer.write_all(format!("{answer}\n").as_bytes())?;
+        if answer == "bye" {
+            return Ok(());
+        }
+    }
+}
+
+pub fn serve(listener: TcpListener, idle: Duration) -> io::Result<()> {
+    if naive() {
+        return solutions::tcp_server::serve(listener);
+    }
+    if making("chat_server_pool_of_four") {
+        let workers: Vec<_> = (0..4)
+            .map(|_| {
+                let listener = listener.try_clone();
+                thread::spawn(move || -> io::Result<()> {
+                    let listener = listener?;
+                    loop {
+                        let (stream, _) = listener.accept()?;
+                        let _ = handle_client(stream, idle);
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            let _ = worker.join();
+        }
+        return Ok(());
+    }
+    for stream in listener.incoming() {
+        let stream = stream?;
+        if making("chat_server_one_client_at_a_time") {
+            let _ = handle_client(stream, idle);
+        } else {
+            thread::spawn(move || handle_client(stream, idle));
+        }
+    }
+    Ok(())
+}

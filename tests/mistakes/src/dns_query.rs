@@ -1,0 +1,320 @@
+//! Mistakes in the DNS client.
+
+use std::io::ErrorKind;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
+use std::time::{Duration, Instant};
+
+use crate::{Mistake, making};
+use solutions::dns_query as model;
+pub use solutions::dns_query::{
+    CLASS_IN, DnsError, FLAG_RD, HEADER_LEN, Header, MAX_LABEL_LEN, MAX_NAME_LEN, RCODE_NXDOMAIN,
+    Record, RecordData, Response, TIMEOUT, TYPE_A, TYPE_AAAA, TYPE_CNAME, UDP_MESSAGE_LEN,
+    random_id, read_u16, read_u32,
+};
+
+/// Each mistake made here, the checks that must catch it, and words their message must contain.
+pub const MISTAKES: &[Mistake] = &[
+    (
+        "dns_forgets_rd",
+        &[
+            "dns_query::builds_a_query_as_rfc_1035_lays_it_out",
+            "dns_query::prints_one_address_per_line",
+        ],
+        "RD",
+    ),
+    (
+        "dns_little_endian_qtype",
+        &["dns_query::builds_a_query_as_rfc_1035_lays_it_out"],
+        "byte order",
+    ),
+    (
+        "dns_allows_64_byte_labels",
+        &["dns_query::rejects_empty_and_overlong_labels_and_names"],
+        "1 to 63 bytes",
+    ),
+    (
+        "dns_name_limit_without_the_zero",
+        &["dns_query::rejects_empty_and_overlong_labels_and_names"],
+        "final zero",
+    ),
+    ("dns_replaces_the_buffer", &["dns_query::encodes_a_name_as_labels"], "push onto it"),
+    (
+        "dns_name_ends_after_the_jump",
+        &["dns_query::follows_compression_pointers"],
+        "pointer's 2 bytes",
+    ),
+    (
+        "dns_no_pointer_loop_guard",
+        &["dns_query::rejects_pointer_loops_and_pointers_out_of_bounds"],
+        "round a loop",
+    ),
+    (
+        "dns_indexes_without_bounds",
+        &["dns_query::rejects_pointer_loops_and_pointers_out_of_bounds"],
+        "index out of range",
+    ),
+    (
+        "dns_cname_read_from_its_data_alone",
+        &["dns_query::parses_a_cname_chain_with_pointers_into_record_data"],
+        "may end in a pointer",
+    ),
+    (
+        "dns_keeps_every_address",
+        &["dns_query::collects_the_addresses_of_the_asked_type"],
+        "type asked for",
+    ),
+    ("dns_nxdomain_as_no_records", &["dns_query::reports_nxdomain_and_other_error_codes"], "RCODE"),
+    ("dns_parses_before_checking_tc", &["dns_query::reports_a_truncated_reply"], "TC bit"),
+    (
+        "dns_ignores_tc",
+        &["dns_query::reports_a_truncated_reply", "dns_query::reports_errors_in_one_line"],
+        "TC bit",
+    ),
+    ("dns_ignores_qr", &["dns_query::rejects_a_reply_that_is_not_a_response"], "QR bit"),
+    (
+        "dns_accepts_any_id",
+        &["dns_query::ignores_replies_with_another_id", "dns_query::gives_up_after_the_timeout"],
+        "another ID",
+    ),
+    ("dns_fails_on_another_id", &["dns_query::ignores_replies_with_another_id"], "to be ignored"),
+    (
+        "dns_accepts_any_sender",
+        &["dns_query::ignores_replies_from_other_addresses"],
+        "another address",
+    ),
+    ("dns_restarts_the_timeout", &["dns_query::gives_up_after_the_timeout"], "starts again"),
+];
+
+pub fn encode_name(name: &str, out: &mut Vec<u8>) -> Result<(), DnsError> {
+    let label_limit = if making("dns_allows_64_byte_labels") { 64 } else { MAX_LABEL_LEN };
+    let dotless = name.strip_suffix('.').unwrap_or(name);
+    let mut wire = Vec::new();
+    if !dotless.is_empty() {
+        for label in dotless.split('.') {
+            if label.is_empty() || label.len() > label_limit {
+                return Err(DnsError::BadName(format!("bad label in {name:?}")));
+            }
+            wire.push(label.len() as u8);
+            wire.extend_from_slice(label.as_bytes());
+        }
+    }
+    // The mistake counts the labels but not the final zero byte.
+    let counted =
+        if making("dns_name_limit_without_the_zero") { wire.len() } else { wire.len() + 1 };
+    wire.push(0);
+    if counted > MAX_NAME_LEN {
+        return Err(DnsError::BadName(format!("{name:?} is too long")));
+    }
+    if making("dns_replaces_the_buffer") {
+        *out = wire;
+    } else {
+        out.extend_from_slice(&wire);
+    }
+    Ok(())
+}
+
+pub fn build_query(id: u16, name: &str, qtype: u16) -> Result<Vec<u8>, DnsError> {
+    let flags = if making("dns_forgets_rd") { 0 } else { FLAG_RD };
+    let mut msg = Vec::new();
+    for field in [id, flags, 1, 0, 0, 0] {
+        msg.extend_from_slice(&field.to_be_bytes());
+    }
+    encode_name(name, &mut msg)?;
+    if making("dns_little_endian_qtype") {
+        msg.extend_from_slice(&qtype.to_le_bytes());
+    } else {
+        msg.extend_from_slice(&qtype.to_be_bytes());
+    }
+    msg.extend_from_slice(&CLASS_IN.to_be_bytes());
+    Ok(msg)
+}
+
+pub fn parse_header(msg: &[u8]) -> Result<Header, DnsError> {
+    model::parse_header(msg)
+}
+
+pub fn read_name(msg: &[u8], start: usize) -> Result<(String, usize), DnsError> {
+    if making("dns_indexes_without_bounds") {
+        return read_name_trusting(msg, start);
+    }
+    if !making("dns_name_ends_after_the_jump") && !making("dns_no_pointer_loop_guard") {
+        return model::read_name(msg, start);
+    }
+    let malformed = |why: &str| DnsError::Malformed(why.to_string());
+    let mut labels = Vec::new();
+    let mut wire_len = 1;
+    let mut at = start;
+    let mut end = None;
+    loop {
+        let len = *msg.get(at).ok_or_else(|| malformed("past the end"))?;
+        match len & 0xc0 {
+            0x00 if len == 0 => {
+                // The mistake: where the bytes read last end, not where the name ended in place.
+                if making("dns_name_ends_after_the_jump") {
+                    end = Some(at + 1);
+                }
+                end.get_or_insert(at + 1);
+                break;
+            }
+            0x00 => {
+                let label =
+                    msg.get(at + 1..at + 1 + usize::from(len)).ok_or_else(|| malformed("label"))?;
+                wire_len += 1 + usize::from(len);
+                if wire_len > MAX_NAME_LEN {
+                    return Err(malformed("too long"));
+                }
+                labels.push(String::from_utf8_lossy(label).into_owned());
+                at += 1 + usize::from(len);
+            }
+            0xc0 => {
+                let target = usize::from(read_u16(msg, at)? & 0x3fff);
+                end.get_or_insert(at + 2);
+                if target >= msg.len() {
+                    return Err(malformed("pointer past the end"));
+                }
+                if !making("dns_no_pointer_loop_guard") && target >= at {
+                    return Err(malformed("pointer that does not point back"));
+                }
+                at = target;
+            }
+            _ => return Err(malformed("reserved label type")),
+        }
+    }
+    let name = if labels.is_empty() { ".".to_string() } else { labels.join(".") };
+    Ok((name, end.unwrap_or(at + 1)))
+}
+
+/// Reads a name with plain indexing: panics on a message that ends too soon.
+fn read_name_trusting(msg: &[u8], start: usize) -> Result<(String, usize), DnsError> {
+    let mut labels = Vec::new();
+    let mut at = start;
+    let mut end = None;
+    let mut jumps = 0;
+    loop {
+        let len = msg[at];
+        if len == 0 {
+            end.get_or_insert(at + 1);
+            break;
+        }
+        if len & 0xc0 == 0xc0 {
+            end.get_or_insert(at + 2);
+            jumps += 1;
+            if jumps > 100 {
+                return Err(DnsError::Malformed("too many pointers".into()));
+            }
+            at = usize::from(u16::from_be_bytes([len & 0x3f, msg[at + 1]]));
+            continue;
+        }
+        let len = usize::from(len);
+        labels.push(String::from_utf8_lossy(&msg[at + 1..at + 1 + len]).into_owned());
+        at += 1 + len;
+    }
+    Ok((labels.join("."), end.unwrap_or(at)))
+}
+
+pub fn parse_response(msg: &[u8]) -> Result<Response, DnsError> {
+    if !making("dns_cname_read_from_its_data_alone") {
+        return model::parse_response(msg);
+    }
+    let header = parse_header(msg)?;
+    let mut at = HEADER_LEN;
+    for _ in 0..header.questions {
+        at = read_name(msg, at)?.1 + 4;
+    }
+    let mut answers = Vec::new();
+    for _ in 0..header.answers {
+        let (name, end) = read_name(msg, at)?;
+        let rtype = read_u16(msg, end)?;
+        let class = read_u16(msg, end + 2)?;
+        let ttl = read_u32(msg, end + 4)?;
+        let rdlength = usize::from(read_u16(msg, end + 8)?);
+        let rdata =
+            msg.get(end + 10..end + 10 + rdlength).ok_or(DnsError::Malformed("rdata".into()))?;
+        let data = match rtype {
+            TYPE_A if rdlength == 4 => {
+                RecordData::A(Ipv4Addr::new(rdata[0], rdata[1], rdata[2], rdata[3]))
+            }
+            TYPE_AAAA if rdlength == 16 => {
+                RecordData::Aaaa(Ipv6Addr::from(<[u8; 16]>::try_from(rdata).expect("16 bytes")))
+            }
+            // The mistake: the alias read from its own bytes, where a pointer means nothing.
+            TYPE_CNAME => RecordData::Cname(read_name(rdata, 0)?.0),
+            _ => RecordData::Other(rdata.to_vec()),
+        };
+        answers.push(Record { name, rtype, class, ttl, data });
+        at = end + 10 + rdlength;
+    }
+    Ok(Response { header, answers })
+}
+
+pub fn addresses(msg: &[u8], qtype: u16) -> Result<Vec<IpAddr>, DnsError> {
+    if making("dns_parses_before_checking_tc") {
+        parse_response(msg)?;
+    }
+    let header = parse_header(msg)?;
+    if !header.is_response() && !making("dns_ignores_qr") {
+        return Err(DnsError::NotAResponse);
+    }
+    if header.is_truncated() && !making("dns_ignores_tc") {
+        return Err(DnsError::Truncated);
+    }
+    match header.rcode() {
+        0 => {}
+        RCODE_NXDOMAIN if making("dns_nxdomain_as_no_records") => return Ok(Vec::new()),
+        RCODE_NXDOMAIN => return Err(DnsError::NoSuchName),
+        code => return Err(DnsError::ErrorCode(code)),
+    }
+    let response = parse_response(msg)?;
+    Ok(response
+        .answers
+        .into_iter()
+        .filter(|r| making("dns_keeps_every_address") || r.rtype == qtype)
+        .filter_map(|r| match r.data {
+            RecordData::A(v4) => Some(IpAddr::V4(v4)),
+            RecordData::Aaaa(v6) => Some(IpAddr::V6(v6)),
+            _ => None,
+        })
+        .collect())
+}
+
+pub fn resolve(
+    socket: &UdpSocket,
+    server: SocketAddr,
+    id: u16,
+    name: &str,
+    qtype: u16,
+    timeout: Duration,
+) -> Result<Vec<IpAddr>, DnsError> {
+    socket.send_to(&build_query(id, name, qtype)?, server)?;
+    let deadline = Instant::now() + timeout;
+    let mut buf = [0; UDP_MESSAGE_LEN];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let restart = making("dns_restarts_the_timeout");
+        if left.is_zero() && !restart {
+            return Err(DnsError::Timeout);
+        }
+        socket.set_read_timeout(Some(if restart { timeout } else { left }))?;
+        let (len, from) = match socket.recv_from(&mut buf) {
+            Ok(got) => got,
+            Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                return Err(DnsError::Timeout);
+            }
+            Err(err) => return Err(err.into()),
+        };
+        let reply = &buf[..len];
+        let Ok(header) = parse_header(reply) else { continue };
+        if from != server && !making("dns_accepts_any_sender") {
+            continue;
+        }
+        if header.id != id {
+            if making("dns_fails_on_another_id") {
+                return Err(DnsError::Malformed(format!("the reply's ID is {:#06x}", header.id)));
+            }
+            if !making("dns_accepts_any_id") {
+                continue;
+            }
+        }
+        return addresses(reply, qtype);
+    }
+}

@@ -1,0 +1,230 @@
+//! Mistakes in the file transfer.
+
+use std::fs::{self, File};
+use std::io::{self, BufRead, BufReader, ErrorKind, Read, Seek, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+
+use crate::{Mistake, making};
+use solutions::file_transfer as model;
+use solutions::file_transfer::{CRC32_TABLE, Header, MAX_HEADER};
+
+/// Each mistake made here, the checks that must catch it, and words their message must contain.
+pub const MISTAKES: &[Mistake] = &[
+    (
+        "file_transfer_crc32_without_the_final_complement",
+        &["file_transfer::computes_crc32_of_known_inputs"],
+        "final complement",
+    ),
+    (
+        "file_transfer_crc32_restarts_each_call",
+        &["file_transfer::computes_crc32_of_known_inputs"],
+        "afresh",
+    ),
+    (
+        "file_transfer_name_only_checks_slash",
+        &["file_transfer::accepts_plain_names_and_refuses_paths"],
+        "leaves the folder accepted",
+    ),
+    (
+        "file_transfer_receive_allows_any_name",
+        &["file_transfer::refuses_names_that_leave_the_folder"],
+        "leaves the folder accepted",
+    ),
+    (
+        "file_transfer_receive_one_read",
+        &["file_transfer::receives_a_file_sent_in_odd_pieces"],
+        "one `read` for the whole file",
+    ),
+    (
+        "file_transfer_receive_reads_to_the_end",
+        &[
+            "file_transfer::receives_a_file_sent_in_odd_pieces",
+            "file_transfer::receives_an_empty_file",
+        ],
+        "read_to_end",
+    ),
+    (
+        "file_transfer_receive_data_from_the_raw_stream",
+        &["file_transfer::receives_a_file_sent_in_odd_pieces"],
+        "after a `BufReader` had read them ahead",
+    ),
+    (
+        "file_transfer_receive_ignores_the_checksum",
+        &["file_transfer::refuses_a_corrupted_file"],
+        "checksum differs accepted",
+    ),
+    (
+        "file_transfer_receive_ignores_the_length",
+        &["file_transfer::refuses_a_truncated_transfer"],
+        "cut short accepted",
+    ),
+    (
+        "file_transfer_receive_leaves_a_partial_file",
+        &["file_transfer::refuses_a_corrupted_file"],
+        "left behind",
+    ),
+    (
+        "file_transfer_receive_unbounded_header",
+        &["file_transfer::refuses_a_malformed_header"],
+        "without a limit",
+    ),
+    (
+        "file_transfer_receive_serves_one_transfer",
+        &["file_transfer::file_receive_goes_on_after_a_refused_transfer"],
+        "go on accepting",
+    ),
+    (
+        "file_transfer_send_forgets_to_rewind",
+        &[
+            "file_transfer::sends_the_header_then_exactly_the_file",
+            "file_transfer::sends_a_large_file_whole",
+        ],
+        "`rewind`",
+    ),
+    (
+        "file_transfer_send_ignores_the_answer",
+        &[
+            "file_transfer::fails_unless_the_receiver_says_ok",
+            "file_transfer::file_send_fails_when_the_receiver_refuses",
+        ],
+        "success taken for granted",
+    ),
+    (
+        "file_transfer_send_sends_the_whole_path",
+        &["file_transfer::sends_the_header_then_exactly_the_file"],
+        "`path.file_name()`",
+    ),
+];
+
+pub fn crc32(crc: u32, bytes: &[u8]) -> u32 {
+    let restart = making("file_transfer_crc32_restarts_each_call");
+    let mut register = if restart { !0 } else { !crc };
+    for &byte in bytes {
+        let index = (register ^ u32::from(byte)) & 0xFF;
+        register = (register >> 8) ^ CRC32_TABLE[index as usize];
+    }
+    if making("file_transfer_crc32_without_the_final_complement") { register } else { !register }
+}
+
+pub fn is_safe_name(name: &str) -> bool {
+    if making("file_transfer_name_only_checks_slash") {
+        return !name.is_empty() && !name.contains('/');
+    }
+    model::is_safe_name(name)
+}
+
+pub fn send_file(stream: TcpStream, path: &Path) -> io::Result<u64> {
+    if !making("file_transfer_send_forgets_to_rewind")
+        && !making("file_transfer_send_ignores_the_answer")
+        && !making("file_transfer_send_sends_the_whole_path")
+    {
+        return model::send_file(stream, path);
+    }
+    let name = if making("file_transfer_send_sends_the_whole_path") {
+        path.display().to_string()
+    } else {
+        path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string()
+    };
+    let mut file = File::open(path)?;
+    let mut data = Vec::new();
+    file.read_to_end(&mut data)?;
+    if !making("file_transfer_send_forgets_to_rewind") {
+        file.rewind()?;
+    }
+    let len = data.len() as u64;
+    let header = Header { len, crc: crc32(0, &data), name };
+    (&stream).write_all(header.line().as_bytes())?;
+    io::copy(&mut file, &mut &stream)?;
+    if making("file_transfer_send_ignores_the_answer") {
+        return Ok(len);
+    }
+    let mut answer = String::new();
+    BufReader::new(&stream).read_line(&mut answer)?;
+    if answer == "ok\n" { Ok(len) } else { Err(io::Error::other(answer)) }
+}
+
+fn receiving_mistake() -> bool {
+    [
+        "file_transfer_name_only_checks_slash",
+        "file_transfer_receive_allows_any_name",
+        "file_transfer_receive_one_read",
+        "file_transfer_receive_reads_to_the_end",
+        "file_transfer_receive_data_from_the_raw_stream",
+        "file_transfer_receive_ignores_the_checksum",
+        "file_transfer_receive_ignores_the_length",
+        "file_transfer_receive_leaves_a_partial_file",
+        "file_transfer_receive_unbounded_header",
+    ]
+    .iter()
+    .any(|name| making(name))
+}
+
+pub fn receive_file(stream: TcpStream, dir: &Path) -> io::Result<PathBuf> {
+    if !receiving_mistake() {
+        return model::receive_file(stream, dir);
+    }
+    let mut reader = BufReader::new(&stream);
+    let outcome = receive_into(&mut reader, &stream, dir);
+    let answer = match &outcome {
+        Ok(_) => "ok".to_string(),
+        Err(err) => format!("error: {err}"),
+    };
+    (&stream).write_all(format!("{answer}\n").as_bytes())?;
+    outcome
+}
+
+/// A receiver written the straightforward way: the whole file in memory, then written
+/// straight to its name, with one mistake at a time.
+fn receive_into(
+    reader: &mut BufReader<&TcpStream>,
+    stream: &TcpStream,
+    dir: &Path,
+) -> io::Result<PathBuf> {
+    let refuse = |why: &str| io::Error::new(ErrorKind::InvalidData, why);
+    let mut line = String::new();
+    if making("file_transfer_receive_unbounded_header") {
+        reader.read_line(&mut line)?;
+    } else {
+        reader.take(MAX_HEADER as u64).read_line(&mut line)?;
+    }
+    let header =
+        line.strip_suffix('\n').and_then(Header::parse).ok_or_else(|| refuse("bad header"))?;
+    if !making("file_transfer_receive_allows_any_name") && !is_safe_name(&header.name) {
+        return Err(refuse("bad file name"));
+    }
+    let mut data = Vec::new();
+    if making("file_transfer_receive_one_read") {
+        data.resize(header.len as usize, 0);
+        let n = reader.read(&mut data)?;
+        data.truncate(n);
+    } else if making("file_transfer_receive_reads_to_the_end") {
+        reader.read_to_end(&mut data)?;
+    } else if making("file_transfer_receive_data_from_the_raw_stream") {
+        stream.take(header.len).read_to_end(&mut data)?;
+    } else {
+        reader.take(header.len).read_to_end(&mut data)?;
+    }
+    let path = dir.join(&header.name);
+    if making("file_transfer_receive_leaves_a_partial_file") {
+        fs::write(&path, &data)?;
+    }
+    if data.len() as u64 != header.len && !making("file_transfer_receive_ignores_the_length") {
+        return Err(refuse("truncated"));
+    }
+    if crc32(0, &data) != header.crc && !making("file_transfer_receive_ignores_the_checksum") {
+        return Err(refuse("checksum mismatch"));
+    }
+    fs::write(&path, &data)?;
+    Ok(path)
+}
+
+pub fn serve(listener: TcpListener, dir: &Path) -> io::Result<()> {
+    if making("file_transfer_receive_serves_one_transfer") {
+        let (stream, _) = listener.accept()?;
+        let path = receive_file(stream, dir)?;
+        println!("{}", path.display());
+        return Ok(());
+    }
+    model::serve(listener, dir)
+}
