@@ -46,6 +46,7 @@ pub const IDLE: Duration = Duration::from_secs(10);
 pub const CONTENT_TYPES: &[(&str, &str)] = &[
     ("html", "text/html; charset=utf-8"),
     ("txt", "text/plain; charset=utf-8"),
+    ("md", "text/markdown; charset=utf-8"),
     ("css", "text/css"),
     ("js", "text/javascript"),
     ("json", "application/json"),

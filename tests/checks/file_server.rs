@@ -333,6 +333,7 @@ fn names_content_types(session: &Session) -> Result<(), Failure> {
     for (file, want) in [
         ("index.html", "text/html; charset=utf-8"),
         ("notes.TXT", "text/plain; charset=utf-8"),
+        ("README.md", "text/markdown; charset=utf-8"),
         ("style.css", "text/css"),
         ("app.js", "text/javascript"),
         ("data.json", "application/json"),
