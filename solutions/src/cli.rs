@@ -1,22 +1,23 @@
 //! The command line shared by every program: `<program> [ADDR]`, and for a few programs
 //! an argument or two more (`udp-ping [ADDR [COUNT]]`, `dns-query NAME [A|AAAA] [ADDR]`,
-//! `file-send [ADDR] PATH`, `file-receive [ADDR] PATH`).
+//! `file-send [ADDR] PATH`, `file-receive [ADDR] PATH`, `http-get [URL]`,
+//! `http-serve [ADDR] DIR`, `smtp-send [ADDR] FROM TO`).
 //!
 //! This file is the same in `exercises` and `solutions`; you do not need to change it.
 //! It turns arguments into calls to the exercise functions, prints the readiness line
 //! `listening on <address>` for programs that bind, and turns an error into one line
 //! on stderr and exit code 1.
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::net::{
     IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs, UdpSocket,
 };
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::{
-    chat_server, dns_query, file_transfer, tcp_client, tcp_server, udp_echo, udp_ping,
-    udp_receiver, udp_sender,
+    chat_server, dns_query, file_server, file_transfer, http_client, smtp_client, tcp_client,
+    tcp_server, udp_echo, udp_ping, udp_receiver, udp_sender,
 };
 
 /// Where the UDP programs meet unless told otherwise.
@@ -31,6 +32,12 @@ pub const ECHO_DEFAULT: &str = "127.0.0.1:5001";
 pub const DNS_DEFAULT: &str = "127.0.0.1:53";
 /// Where the file transfer programs meet unless told otherwise.
 pub const FILE_DEFAULT: &str = "127.0.0.1:50008";
+/// Where the file server listens unless told otherwise.
+pub const HTTP_DEFAULT: &str = "127.0.0.1:8000";
+/// What `http-get` fetches unless told otherwise: the root of `http-serve`'s default.
+pub const URL_DEFAULT: &str = "http://127.0.0.1:8000/";
+/// Where `smtp-send` hands its message unless told otherwise (port 25 needs privileges).
+pub const SMTP_DEFAULT: &str = "127.0.0.1:2525";
 
 /// Each program: its name, its arguments, its default address, what it does.
 const PROGRAMS: &[(&str, &str, &str, &str)] = &[
@@ -49,6 +56,9 @@ const PROGRAMS: &[(&str, &str, &str, &str)] = &[
         "send the file PATH; exit 0 once the receiver says ok",
     ),
     ("file-receive", "[ADDR] PATH", FILE_DEFAULT, "store each file received in the folder PATH"),
+    ("http-get", "[URL]", URL_DEFAULT, "GET an http:// URL, print the response"),
+    ("http-serve", "[ADDR] DIR", HTTP_DEFAULT, "serve the files under the folder DIR"),
+    ("smtp-send", "[ADDR] FROM TO", SMTP_DEFAULT, "send stdin as one mail message"),
 ];
 
 /// Why a program did not run to a good end.
@@ -204,6 +214,42 @@ fn run(program: &str, args: &[&str], default: &str) -> Result<(), Stop> {
                 TcpListener::bind(addr).map_err(failed(format!("cannot bind {addr}")))?;
             announce(listener.local_addr());
             file_transfer::serve(listener, Path::new(path)).map_err(failed("receiver stopped"))
+        }
+        "http-get" => {
+            let url = only_addr()?;
+            let url = http_client::parse_url(url).map_err(|err| format!("{url}: {err}"))?;
+            let response = http_client::get(&url).map_err(failed(format!(
+                "GET http://{}:{}{} failed",
+                url.host, url.port, url.target
+            )))?;
+            http_client::write_response(&response, &mut io::stdout().lock())
+                .map_err(failed("cannot print the response"))
+        }
+        "http-serve" => {
+            let (addr, dir) = addr_and_path(args, default)?;
+            if !Path::new(dir).is_dir() {
+                return Err(format!("{dir} is not a folder").into());
+            }
+            let listener =
+                file_server::bind(addr).map_err(failed(format!("cannot bind {addr}")))?;
+            announce(listener.local_addr());
+            eprintln!("serving the files under {dir}");
+            file_server::serve(listener, PathBuf::from(dir)).map_err(failed("server stopped"))
+        }
+        "smtp-send" => {
+            let (addr, from, to) = match args {
+                [from, to] => (default, *from, *to),
+                [addr, from, to] => (*addr, *from, *to),
+                _ => return Err(Stop::Usage),
+            };
+            let mut message = Vec::new();
+            io::stdin().read_to_end(&mut message).map_err(failed("cannot read stdin"))?;
+            let stream =
+                TcpStream::connect(addr).map_err(failed(format!("cannot connect to {addr}")))?;
+            smtp_client::send_mail(stream, from, to, &message)
+                .map_err(|err| format!("sending to {addr} failed: {err}"))?;
+            eprintln!("sent {} bytes from <{from}> to <{to}> via {addr}", message.len());
+            Ok(())
         }
         _ => unreachable!("main checked the program name"),
     }

@@ -9,12 +9,15 @@ mod chat_timing;
 mod checksum;
 mod cidr;
 mod dns_query;
+mod file_server;
 mod file_transfer;
 mod frames;
+mod http_client;
 mod ipv4_parse;
 mod mac;
 mod nat;
 mod ports;
+mod smtp_client;
 mod special_addresses;
 mod tcp_client;
 mod tcp_server;
@@ -48,6 +51,9 @@ pub fn all() -> Vec<Check> {
         dns_query::CHECKS,
         chat_server::CHECKS,
         file_transfer::CHECKS,
+        http_client::CHECKS,
+        file_server::CHECKS,
+        smtp_client::CHECKS,
     ]
     .concat()
 }

@@ -9,12 +9,14 @@
 
 pub mod dns;
 pub mod harness;
+pub mod http;
 pub mod peer;
 pub mod ping;
 pub mod program;
 pub mod progress;
 pub mod registry;
 pub mod session;
+pub mod smtp;
 pub mod transfer;
 
 pub use harness::{Check, Verdict, run};

@@ -33,7 +33,7 @@ impl Session {
 
     /// Starts `program ARGS...` with piped stdin, stdout and stderr.
     pub fn start_with(&self, program: &str, args: &[&str]) -> Result<Running, Failure> {
-        let command = format!("cargo run -p {} -- {program} {}", self.krate, args.join(" "));
+        let command = format!("cargo run -p {} -- {program} {}", self.krate, shell_words(args));
         self.note(format!("$ {command}"));
         let mut child = Command::new(&self.bin)
             .arg(program)
@@ -277,8 +277,11 @@ impl Session {
         args: &[&str],
         stdin: &str,
     ) -> Result<Finished, Failure> {
-        let shown = args.join(" ");
-        self.note(format!("$ printf {stdin:?} | cargo run -p {} -- {program} {shown}", self.krate));
+        self.note(format!(
+            "$ printf {stdin:?} | cargo run -p {} -- {program} {}",
+            self.krate,
+            shell_words(args)
+        ));
         let output = assert_cmd::Command::new(&self.bin)
             .arg(program)
             .args(args)
@@ -320,6 +323,18 @@ fn todo_location(stderr: &str) -> String {
         .find_map(|line| line.split(" panicked at ").nth(1))
         .map(|rest| rest.trim_end_matches(':').to_string())
         .unwrap_or_else(|| stderr.lines().next().unwrap_or("").to_string())
+}
+
+/// Arguments as a shell would need them typed: an empty or spaced one in quotes.
+fn shell_words(args: &[&str]) -> String {
+    let word = |arg: &&str| {
+        if arg.is_empty() || arg.contains([' ', '"', '\'', '&', '?', '#']) {
+            format!("{arg:?}")
+        } else {
+            arg.to_string()
+        }
+    };
+    args.iter().map(word).collect::<Vec<_>>().join(" ")
 }
 
 /// Indents every line of `text` for the transcript.

@@ -173,6 +173,27 @@ pub const EXERCISES: &[Exercise] = &[
         chapter_title: "TCP programming",
         hint: include_str!("../../book/src/hints/file_transfer.md"),
     },
+    Exercise {
+        name: "http_client",
+        program: Some("http-get"),
+        chapter: "application.md",
+        chapter_title: "The application layer",
+        hint: include_str!("../../book/src/hints/http_client.md"),
+    },
+    Exercise {
+        name: "file_server",
+        program: Some("http-serve"),
+        chapter: "application.md",
+        chapter_title: "The application layer",
+        hint: include_str!("../../book/src/hints/file_server.md"),
+    },
+    Exercise {
+        name: "smtp_client",
+        program: Some("smtp-send"),
+        chapter: "application.md",
+        chapter_title: "The application layer",
+        hint: include_str!("../../book/src/hints/smtp_client.md"),
+    },
 ];
 
 /// The exercise called `name`.

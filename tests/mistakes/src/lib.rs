@@ -15,12 +15,15 @@ pub mod cidr;
 #[path = "../../../solutions/src/cli.rs"]
 pub mod cli;
 pub mod dns_query;
+pub mod file_server;
 pub mod file_transfer;
 pub mod frames;
+pub mod http_client;
 pub mod ipv4_parse;
 pub mod mac;
 pub mod nat;
 pub mod ports;
+pub mod smtp_client;
 pub mod special_addresses;
 pub mod tcp_client;
 pub mod tcp_server;

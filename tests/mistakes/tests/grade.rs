@@ -39,6 +39,9 @@ fn mistakes() -> Vec<Mistake> {
         dns_query::MISTAKES,
         chat_server::MISTAKES,
         file_transfer::MISTAKES,
+        http_client::MISTAKES,
+        file_server::MISTAKES,
+        smtp_client::MISTAKES,
     ]
     .concat()
 }

@@ -1,0 +1,418 @@
+//! Checks of the SMTP client (`exercises/src/smtp_client.rs`).
+
+use std::io::BufReader;
+use std::net::TcpStream;
+
+use grader::http::{Then, fed_stream, pieces};
+use grader::peer::show;
+use grader::smtp::{Options, Seen, SmtpServer};
+use grader::{Check, Failure, Session, WAIT};
+use subject::smtp_client::{Reply, SmtpError};
+
+pub const CHECKS: &[Check] = grader::checks!("smtp_client": reads_single_and_multi_line_replies, rejects_malformed_replies, dot_stuffs_the_message, sends_a_message_in_order, reads_a_multi_line_ehlo_reply_split_across_writes, waits_for_each_reply, sends_an_empty_reverse_path, aborts_when_the_recipient_is_rejected, aborts_on_a_refusing_greeting, checks_each_reply_code_exactly, sends_the_body_dot_stuffed, reports_a_failure_with_one_line_and_a_nonzero_exit);
+
+/// Reads one reply with the code under test from a server that sends `bytes` in pieces.
+fn read_fed(
+    session: &Session,
+    bytes: Vec<Vec<u8>>,
+    then: Then,
+) -> Result<Result<Reply, SmtpError>, Failure> {
+    let stream = fed_stream(session, "server", bytes, then)?;
+    let got = session.call("smtp_client::read_reply", WAIT, move || {
+        subject::smtp_client::read_reply(&mut BufReader::new(stream))
+    });
+    match got {
+        Err(Failure::Wrong { expected, .. }) if expected.contains("to return within") => Err(session.wrong(
+            expected,
+            "reading past the reply's last line (the server waits for the next command): a reply \
+             ends at the first line whose code is followed by a space, or by nothing",
+        )),
+        other => other.inspect(|got| session.note(format!("read_reply = {got:?}"))),
+    }
+}
+
+fn reads_single_and_multi_line_replies(session: &Session) -> Result<(), Failure> {
+    let reply =
+        |code, lines: &[&str]| Reply { code, lines: lines.iter().map(|l| l.to_string()).collect() };
+    let cases = [
+        (
+            pieces(&["22", "0 mail.example ESMTP ready\r", "\n"]),
+            reply(220, &["mail.example ESMTP ready"]),
+            "a greeting in three pieces",
+        ),
+        (
+            pieces(&[
+                "250-mail.example greets you\r\n250-8BITM",
+                "IME\r\n250-SIZE 1048576\r",
+                "\n250 HELP\r\n",
+            ]),
+            reply(250, &["mail.example greets you", "8BITMIME", "SIZE 1048576", "HELP"]),
+            "a reply of four lines in pieces",
+        ),
+        (pieces(&["250\r\n"]), reply(250, &[""]), "a reply that is just its code"),
+        (pieces(&["354 go ahead\n"]), reply(354, &["go ahead"]), "a reply ending in a lone LF"),
+    ];
+    for (bytes, want, what) in cases {
+        let got = read_fed(session, bytes, Then::StayOpen)?;
+        match got {
+            Ok(got) if got == want => {}
+            Ok(got) => {
+                let mistake = if got.lines.len() < want.lines.len() {
+                    "stopping after one line of a reply of several: `250-` (a dash) means more \
+                     lines follow; only `250 ` (a space) ends the reply"
+                } else if got.code != want.code {
+                    "taking one `read` for a line: a reply may come in pieces; read up to `\\n`"
+                } else {
+                    "the text of each line is what follows the code and its `-` or space, \
+                     without the line ending"
+                };
+                return Err(session.wrong(format!("Ok({want:?}) for {what}"), mistake));
+            }
+            Err(err) => {
+                return Err(session.wrong(
+                    format!("Ok({want:?}) for {what}"),
+                    format!(
+                        "it returned the error {err}: a reply may come in pieces (read up to \
+                         `\\n`, never one `read`), and a line may be just the code"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn rejects_malformed_replies(session: &Session) -> Result<(), Failure> {
+    for (bytes, what) in [
+        ("25 ok\r\n", "a code of two digits"),
+        ("abc ok\r\n", "no code"),
+        ("250xok\r\n", "a code followed by neither `-` nor a space"),
+        ("250-first\r\n251 second\r\n", "lines of one reply with different codes"),
+    ] {
+        let got = read_fed(session, pieces(&[bytes]), Then::StayOpen)?;
+        if !matches!(got, Err(SmtpError::Malformed(_))) {
+            return Err(session.wrong(
+                format!("Err(Malformed(..)) for {what}: {bytes:?}"),
+                "accepting a reply that breaks the syntax: three digits, then `-`, a space or \
+                 the end of the line, the same code on every line",
+            ));
+        }
+    }
+    for (bytes, what) in [("250-more to come\r\n", "half a reply"), ("", "nothing")] {
+        let got = read_fed(session, pieces(&[bytes]), Then::Close)?;
+        if !matches!(got, Err(SmtpError::Io(_))) {
+            return Err(session.wrong(
+                format!("Err(Io(..)) when the server sends {what} and closes"),
+                "`read_until` giving a line without `\\n` means the connection closed: an \
+                 `io::ErrorKind::UnexpectedEof` error",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn dot_stuffs_the_message(session: &Session) -> Result<(), Failure> {
+    for (message, want) in [
+        ("hello\n", "hello\r\n.\r\n"),
+        (".hidden\n", "..hidden\r\n.\r\n"),
+        (".\n", "..\r\n.\r\n"),
+        ("a\r\nb", "a\r\nb\r\n.\r\n"),
+        ("", ".\r\n"),
+        ("..two\n", "...two\r\n.\r\n"),
+        ("a.b\n.\n", "a.b\r\n..\r\n.\r\n"),
+        ("\n\n", "\r\n\r\n.\r\n"),
+        ("Subject: hi\n\nline\n. \n", "Subject: hi\r\n\r\nline\r\n.. \r\n.\r\n"),
+    ] {
+        let got = session.call("smtp_client::dot_stuff", WAIT, move || {
+            subject::smtp_client::dot_stuff(message.as_bytes())
+        })?;
+        session.note(format!("dot_stuff({message:?}) = {}", show(&got)));
+        if got != want.as_bytes() {
+            let text = String::from_utf8_lossy(&got);
+            let mistake = if message.contains("\n.") || message.starts_with('.') {
+                "no dot-stuffing: a line starting with `.` gets one more `.` in front, or a line \
+                 holding only `.` would end the message early"
+            } else if text.replace("\r\n", "").contains('\n') {
+                "lines ending in `\\n` alone: SMTP lines end in `\\r\\n`; turn each line's \
+                 ending into `\\r\\n`"
+            } else if !(text.ends_with("\r\n.\r\n") || message.is_empty() && text == ".\r\n") {
+                "the end of the message is a line holding only `.`: finish with `.\\r\\n`, after \
+                 a last line that ends in `\\r\\n` (add one if the message lacks it)"
+            } else {
+                "one line out for each line in: an empty message is just `.\\r\\n`, and a \
+                 message ending in a newline gets no extra empty line"
+            };
+            return Err(session.wrong(format!("dot_stuff({message:?}) = {want:?}"), mistake));
+        }
+    }
+    Ok(())
+}
+
+/// Runs `send_mail` against a reference server with `options`; returns what it
+/// returned and what the server saw.
+fn send(
+    session: &Session,
+    options: Options,
+    from: &'static str,
+    to: &'static str,
+    message: &'static str,
+) -> Result<(Result<(), SmtpError>, Seen), Failure> {
+    let server = SmtpServer::start(session, options)?;
+    let stream = TcpStream::connect(server.addr)
+        .map_err(|err| session.wrong("a connection to the reference server", err))?;
+    let got = session.call("smtp_client::send_mail", WAIT, move || {
+        subject::smtp_client::send_mail(stream, from, to, message.as_bytes())
+    });
+    let seen = server.finish();
+    let got = got?;
+    session.note(format!("send_mail returned {got:?}"));
+    Ok((got, seen))
+}
+
+/// The message as the server should have it: each line ending in `\n`.
+fn normalized(message: &str) -> String {
+    message
+        .split_inclusive('\n')
+        .map(|l| format!("{}\n", l.trim_end_matches('\n').trim_end_matches('\r')))
+        .collect()
+}
+
+/// What the server makes of `message` sent without dot-stuffing.
+fn as_if_not_stuffed(message: &str) -> String {
+    let mut seen = String::new();
+    for line in normalized(message).lines() {
+        if line == "." {
+            break;
+        }
+        seen.push_str(line.strip_prefix('.').unwrap_or(line));
+        seen.push('\n');
+    }
+    seen
+}
+
+/// Says what went wrong in the order of the conversation, if anything did.
+fn judge_turns(session: &Session, seen: &Seen) -> Result<(), Failure> {
+    if let Some(command) = seen.out_of_order.first() {
+        return Err(session.wrong(
+            "each command in its turn: EHLO, MAIL FROM, RCPT TO, DATA, the message, QUIT",
+            format!(
+                "{command:?} was out of order (the server answered 503): the commands go in \
+                     the order of the table, and a failed step ends the attempt"
+            ),
+        ));
+    }
+    if let Some(command) = seen.early.first() {
+        return Err(session.wrong(
+            "each command sent only after the whole reply to the one before it",
+            format!(
+                "{command:?} came before the reply it should wait for was complete: SMTP \
+                     goes in turns; read the greeting first, and read each reply to its last \
+                     line (`250 ` with a space, not `250-`) before the next command"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Expects a conversation that delivered `message` from `from` to `to` and ended with QUIT.
+fn expect_delivered(
+    session: &Session,
+    got: Result<(), SmtpError>,
+    seen: &Seen,
+    (from, to, message): (&str, &str, &str),
+) -> Result<(), Failure> {
+    let unstuffed = as_if_not_stuffed(message);
+    if unstuffed != normalized(message) && seen.message.as_ref() == Some(&unstuffed) {
+        return Err(session.wrong(
+            format!("the message {:?}", normalized(message)),
+            "no dot-stuffing: the server removed the first `.` of lines starting with one, and \
+             took the line `.` for the end of the message; put one more `.` in front of each \
+             line that starts with `.`",
+        ));
+    }
+    judge_turns(session, seen)?;
+    let commands: Vec<&str> = seen.commands.iter().map(String::as_str).collect();
+    let want = [&format!("MAIL FROM:<{from}>"), &format!("RCPT TO:<{to}>"), "DATA", "QUIT"];
+    let ehlo = commands.first().is_some_and(|c| c.starts_with("EHLO ") && c.len() > 5);
+    if !ehlo || commands.get(1..) != Some(&want[..]) {
+        let mistake = if !ehlo {
+            "the first command is `EHLO` and the client's name (or `[address]`)"
+        } else if commands
+            .iter()
+            .any(|c| c.starts_with("MAIL FROM: ") || c.starts_with("RCPT TO: "))
+        {
+            "a space after the colon: it is `MAIL FROM:<address>` and `RCPT TO:<address>`, with \
+             the address in angle brackets"
+        } else if !commands.contains(&"QUIT") {
+            "no `QUIT` at the end: say goodbye and wait for 221"
+        } else {
+            "these commands, in this order, each line ending in `\\r\\n`"
+        };
+        return Err(session.wrong(format!("the commands EHLO …, {}", want.join(", ")), mistake));
+    }
+    let want = normalized(message);
+    match &seen.message {
+        Some(got) if *got == want => {}
+        Some(got) if want.starts_with(got.as_str()) => {
+            return Err(session.wrong(
+                format!("the message {want:?}"),
+                "the message was cut short: no dot-stuffing, so a line holding only `.` ended it \
+                 early; a line starting with `.` gets one more in front",
+            ));
+        }
+        _ => {
+            return Err(session.wrong(
+                format!("the message {want:?}, each line ending in `\\r\\n`"),
+                "the message changed on the way: send its lines as they are, each ending in \
+                 `\\r\\n`, with dot-stuffing (a line starting with `.` gets one more `.` in \
+                 front), then the line `.`",
+            ));
+        }
+    }
+    if seen.bare_lf {
+        return Err(session.wrong(
+            "every line of the message ending in `\\r\\n`",
+            "a line ending in `\\n` alone: SMTP lines end in `\\r\\n`",
+        ));
+    }
+    if let Err(err) = got {
+        return Err(
+            session.wrong("Ok(()) after the 221 to QUIT", format!("it returned the error {err}"))
+        );
+    }
+    Ok(())
+}
+
+const MESSAGE: &str = "Subject: hello\n\nHi Bob,\nsee you at noon.\n";
+
+fn sends_a_message_in_order(session: &Session) -> Result<(), Failure> {
+    let (from, to) = ("alice@example.org", "bob@example.com");
+    let (got, seen) = send(session, Options::default(), from, to, MESSAGE)?;
+    expect_delivered(session, got, &seen, (from, to, MESSAGE))
+}
+
+fn reads_a_multi_line_ehlo_reply_split_across_writes(session: &Session) -> Result<(), Failure> {
+    let (from, to) = ("alice@example.org", "bob@example.com");
+    let options = Options { split: true, ..Options::default() };
+    let (got, seen) = send(session, options, from, to, MESSAGE)?;
+    expect_delivered(session, got, &seen, (from, to, MESSAGE))
+}
+
+fn waits_for_each_reply(session: &Session) -> Result<(), Failure> {
+    let (from, to) = ("alice@example.org", "bob@example.com");
+    let options = Options { slow: true, ..Options::default() };
+    let (got, seen) = send(session, options, from, to, MESSAGE)?;
+    expect_delivered(session, got, &seen, (from, to, MESSAGE))
+}
+
+fn sends_an_empty_reverse_path(session: &Session) -> Result<(), Failure> {
+    let (got, seen) = send(session, Options::default(), "", "postmaster@example.com", MESSAGE)?;
+    expect_delivered(session, got, &seen, ("", "postmaster@example.com", MESSAGE))
+}
+
+/// Expects `send_mail` to have failed at `step` with `code`, having sent exactly
+/// `commands` (matched by their start) and no message.
+fn expect_abort(
+    session: &Session,
+    got: Result<(), SmtpError>,
+    seen: &Seen,
+    code: u16,
+    commands: &[&str],
+) -> Result<(), Failure> {
+    let want = format!("Err(Refused {{ .. code {code} .. }}) and the commands {commands:?}");
+    match got {
+        Err(SmtpError::Refused { reply, .. }) if reply.code == code => {}
+        Ok(()) => {
+            return Err(session.wrong(
+                want,
+                "ignoring reply codes: each step needs its one code, and any other ends the \
+                 attempt with `SmtpError::Refused`",
+            ));
+        }
+        Err(err) => {
+            return Err(session.wrong(want, format!("it returned the error {err}")));
+        }
+    }
+    let sent: Vec<&str> = seen.commands.iter().map(String::as_str).collect();
+    let same =
+        sent.len() == commands.len() && sent.iter().zip(commands).all(|(s, c)| s.starts_with(c));
+    if !same {
+        let mistake = if sent.last() != Some(&"QUIT") {
+            "no `QUIT` after the failure: say goodbye before returning the error"
+        } else if sent.len() > commands.len() {
+            "going on after a failed step: stop at the first reply that has the wrong code, \
+             then send `QUIT`"
+        } else {
+            "these commands, in this order"
+        };
+        return Err(session.wrong(want, mistake));
+    }
+    if seen.message.is_some() {
+        return Err(session.wrong(want, "the message was sent after a failed step"));
+    }
+    Ok(())
+}
+
+fn aborts_when_the_recipient_is_rejected(session: &Session) -> Result<(), Failure> {
+    let options = Options { reject_recipient: true, ..Options::default() };
+    let (got, seen) = send(session, options, "alice@example.org", "nobody@example.com", MESSAGE)?;
+    expect_abort(session, got, &seen, 550, &["EHLO ", "MAIL FROM:", "RCPT TO:", "QUIT"])
+}
+
+fn aborts_on_a_refusing_greeting(session: &Session) -> Result<(), Failure> {
+    let options = Options { greeting: 554, ..Options::default() };
+    let (got, seen) = send(session, options, "alice@example.org", "bob@example.com", MESSAGE)?;
+    expect_abort(session, got, &seen, 554, &["QUIT"])
+}
+
+fn checks_each_reply_code_exactly(session: &Session) -> Result<(), Failure> {
+    let options = Options { data_reply: 250, ..Options::default() };
+    let (got, seen) = send(session, options, "alice@example.org", "bob@example.com", MESSAGE)?;
+    expect_abort(session, got, &seen, 250, &["EHLO ", "MAIL FROM:", "RCPT TO:", "DATA", "QUIT"])
+        .map_err(|failure| match failure {
+            Failure::Wrong { expected, .. } if seen.commands.len() > 5 => session.wrong(
+                expected,
+                "accepting any success code: DATA needs exactly 354 (\"send the message\"); a 250 \
+                 means the server is not waiting for one",
+            ),
+            other => other,
+        })
+}
+
+const STUFFED: &str = ".hidden line\n.\n..two dots\nlast line without a newline";
+
+fn sends_the_body_dot_stuffed(session: &Session) -> Result<(), Failure> {
+    let server = SmtpServer::start(session, Options::default())?;
+    let addr = server.addr.to_string();
+    let (from, to) = ("alice@example.org", "bob@example.com");
+    let finished = session.run_with_args_to_end("smtp-send", &[&addr, from, to], STUFFED);
+    let seen = server.finish();
+    let finished = finished?;
+    let got = if finished.output.status.success() {
+        Ok(())
+    } else {
+        Err(SmtpError::Malformed(finished.stderr()))
+    };
+    expect_delivered(session, got, &seen, (from, to, STUFFED))
+}
+
+fn reports_a_failure_with_one_line_and_a_nonzero_exit(session: &Session) -> Result<(), Failure> {
+    let options = Options { reject_recipient: true, ..Options::default() };
+    let server = SmtpServer::start(session, options)?;
+    let addr = server.addr.to_string();
+    let finished = session.run_with_args_to_end(
+        "smtp-send",
+        &[&addr, "alice@example.org", "nobody@example.com"],
+        MESSAGE,
+    );
+    let seen = server.finish();
+    let finished = finished?;
+    super::http_client::expect_one_clear_error(session, &finished, "the recipient is refused")?;
+    if !seen.quit {
+        return Err(session.wrong(
+            "`QUIT` before giving up",
+            "no `QUIT` after the failure: say goodbye before returning the error",
+        ));
+    }
+    Ok(())
+}

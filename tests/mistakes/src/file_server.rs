@@ -1,0 +1,273 @@
+//! Mistakes in the static file server.
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::thread;
+
+use crate::{Mistake, making};
+use solutions::file_server as model;
+pub use solutions::file_server::{
+    BAD_REQUEST, BadRequest, CONTENT_TYPES, DEFAULT_CONTENT_TYPE, FORBIDDEN, HEAD_TOO_LARGE, IDLE,
+    MAX_HEAD, METHOD_NOT_ALLOWED, NOT_FOUND, OK, Request, Response, Status,
+};
+
+/// Each mistake made here, the checks that must catch it, and words their message must contain.
+pub const MISTAKES: &[Mistake] = &[
+    (
+        "file_server_joins_the_raw_path",
+        &[
+            "file_server::refuses_dot_dot_in_any_spelling",
+            "file_server::refuses_paths_outside_the_folder",
+        ],
+        "climbs",
+    ),
+    (
+        "file_server_judges_before_decoding",
+        &["file_server::refuses_dot_dot_in_any_spelling"],
+        "before decoding",
+    ),
+    (
+        "file_server_joins_an_absolute_path",
+        &[
+            "file_server::maps_targets_to_files_under_the_folder",
+            "file_server::refuses_paths_outside_the_folder",
+        ],
+        "absolute",
+    ),
+    ("file_server_has_no_cap", &["file_server::refuses_a_head_over_the_cap"], "no cap"),
+    ("file_server_caps_each_line", &["file_server::refuses_a_head_over_the_cap"], "each line"),
+    (
+        "file_server_matches_methods_in_any_case",
+        &["file_server::answers_405_to_other_methods"],
+        "case-sensitive",
+    ),
+    (
+        "file_server_forgets_content_length",
+        &["file_server::answers_get_with_the_file", "file_server::serves_files_over_http"],
+        "Content-Length",
+    ),
+    ("file_server_lenient_field_names", &["file_server::rejects_malformed_request_heads"], "token"),
+    ("file_server_forgets_host", &["file_server::rejects_malformed_request_heads"], "Host"),
+    (
+        "file_server_one_connection_at_a_time",
+        &["file_server::serves_several_clients_at_once"],
+        "one connection at a time",
+    ),
+    (
+        "file_server_serves_one_connection_only",
+        &["file_server::serves_files_over_http"],
+        "stopped listening",
+    ),
+    ("file_server_unwraps_utf8", &["file_server::answers_bad_requests_and_keeps_serving"], "panic"),
+    ("file_server_lf_line_ends", &["file_server::writes_a_response_head_then_body"], "`\\n` alone"),
+    ("file_server_head_sends_the_body", &["file_server::answers_head_without_a_body"], "HEAD"),
+];
+
+pub fn read_request(reader: &mut impl BufRead) -> Result<Request, BadRequest> {
+    let mistakes = [
+        "file_server_has_no_cap",
+        "file_server_caps_each_line",
+        "file_server_lenient_field_names",
+        "file_server_forgets_host",
+        "file_server_unwraps_utf8",
+    ];
+    if !mistakes.iter().any(|m| making(m)) {
+        return model::read_request(reader);
+    }
+    let mut total = 0;
+    let mut line = |reader: &mut dyn BufRead| -> Result<String, BadRequest> {
+        let mut bytes = Vec::new();
+        if making("file_server_caps_each_line") {
+            reader.take(MAX_HEAD as u64).read_until(b'\n', &mut bytes)
+        } else if making("file_server_has_no_cap") {
+            reader.read_until(b'\n', &mut bytes)
+        } else {
+            reader.take((MAX_HEAD - total) as u64).read_until(b'\n', &mut bytes)
+        }
+        .map_err(BadRequest::Gone)?;
+        total += bytes.len();
+        if bytes.pop() != Some(b'\n') {
+            return Err(if bytes.len() >= MAX_HEAD || total >= MAX_HEAD {
+                BadRequest::TooLarge
+            } else {
+                BadRequest::Gone(io::ErrorKind::UnexpectedEof.into())
+            });
+        }
+        if bytes.last() == Some(&b'\r') {
+            bytes.pop();
+        }
+        if making("file_server_unwraps_utf8") {
+            return Ok(String::from_utf8(bytes).unwrap());
+        }
+        String::from_utf8(bytes).map_err(|_| BadRequest::Malformed("not text".into()))
+    };
+    let request_line = line(reader)?;
+    let parts: Vec<&str> = request_line.split(' ').collect();
+    let [method, target, version] = parts[..] else {
+        return Err(BadRequest::Malformed(request_line));
+    };
+    if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(BadRequest::Malformed(request_line));
+    }
+    if version != "HTTP/1.1" && version != "HTTP/1.0" || target.is_empty() {
+        return Err(BadRequest::Malformed(request_line));
+    }
+    let mut headers = Vec::new();
+    loop {
+        let field = line(reader)?;
+        if field.is_empty() {
+            break;
+        }
+        let Some((name, value)) = field.split_once(':') else {
+            return Err(BadRequest::Malformed(field));
+        };
+        let name = if making("file_server_lenient_field_names") { name.trim() } else { name };
+        if name.is_empty() || name.contains([' ', '\t']) {
+            return Err(BadRequest::Malformed(field));
+        }
+        headers.push((name.to_string(), value.trim().to_string()));
+    }
+    let hosts = headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case("host")).count();
+    if !making("file_server_forgets_host") && (hosts > 1 || hosts == 0 && version == "HTTP/1.1") {
+        return Err(BadRequest::Malformed("Host".into()));
+    }
+    Ok(Request { method: method.into(), target: target.into(), version: version.into(), headers })
+}
+
+/// `%XX` decoding, as the model does it.
+fn decode(text: &str) -> Option<String> {
+    let mut bytes = Vec::new();
+    let mut rest = text.as_bytes();
+    while let Some((&first, tail)) = rest.split_first() {
+        if first == b'%' {
+            let hex = std::str::from_utf8(tail.get(..2)?).ok()?;
+            bytes.push(u8::from_str_radix(hex, 16).ok()?);
+            rest = &tail[2..];
+        } else {
+            bytes.push(first);
+            rest = tail;
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
+pub fn local_path(root: &Path, target: &str) -> Result<PathBuf, Status> {
+    let path = target.split('?').next().unwrap_or("");
+    if making("file_server_joins_the_raw_path") {
+        let decoded = decode(path).ok_or(BAD_REQUEST)?;
+        return Ok(root.join(decoded.trim_start_matches('/')));
+    }
+    if making("file_server_judges_before_decoding") {
+        if !path.starts_with('/') {
+            return Err(BAD_REQUEST);
+        }
+        if path.split('/').any(|s| s == "..") {
+            return Err(FORBIDDEN);
+        }
+        let decoded = decode(path).ok_or(BAD_REQUEST)?;
+        return Ok(root.join(decoded.trim_start_matches('/')));
+    }
+    if making("file_server_joins_an_absolute_path") {
+        if !path.starts_with('/') {
+            return Err(BAD_REQUEST);
+        }
+        let decoded = decode(path).ok_or(BAD_REQUEST)?;
+        if decoded.split('/').any(|s| s == "..") {
+            return Err(FORBIDDEN);
+        }
+        return Ok(root.join(&decoded[1..]));
+    }
+    model::local_path(root, target)
+}
+
+pub fn content_type(path: &Path) -> &'static str {
+    model::content_type(path)
+}
+
+pub fn answer(root: &Path, request: &Request) -> Response {
+    if making("file_server_matches_methods_in_any_case")
+        && (request.method.eq_ignore_ascii_case("get")
+            || request.method.eq_ignore_ascii_case("head"))
+    {
+        let upper = Request { method: request.method.to_ascii_uppercase(), ..request.clone() };
+        return model::answer(root, &upper);
+    }
+    let mut response = match local_path(root, &request.target) {
+        Ok(path) if request.method == "GET" || request.method == "HEAD" => {
+            match std::fs::read(&path) {
+                Ok(body) if path.is_file() => Response {
+                    status: OK,
+                    headers: vec![
+                        ("Content-Type".into(), content_type(&path).into()),
+                        ("Content-Length".into(), body.len().to_string()),
+                        ("Connection".into(), "close".into()),
+                    ],
+                    body,
+                },
+                _ => error_response(NOT_FOUND),
+            }
+        }
+        Ok(_) => model::answer(root, request),
+        Err(status) => error_response(status),
+    };
+    if making("file_server_forgets_content_length") {
+        response.headers.retain(|(n, _)| n != "Content-Length");
+    }
+    if request.method == "HEAD" && !making("file_server_head_sends_the_body") {
+        response.body.clear();
+    }
+    response
+}
+
+pub fn error_response(status: Status) -> Response {
+    model::error_response(status)
+}
+
+pub fn write_response(out: &mut impl Write, response: &Response) -> io::Result<()> {
+    if making("file_server_lf_line_ends") {
+        let Status(code, reason) = response.status;
+        writeln!(out, "HTTP/1.1 {code} {reason}")?;
+        for (name, value) in &response.headers {
+            writeln!(out, "{name}: {value}")?;
+        }
+        writeln!(out)?;
+        out.write_all(&response.body)?;
+        return out.flush();
+    }
+    model::write_response(out, response)
+}
+
+pub fn bind(addr: &str) -> io::Result<TcpListener> {
+    model::bind(addr)
+}
+
+pub fn serve(listener: TcpListener, root: PathBuf) -> io::Result<()> {
+    for stream in listener.incoming() {
+        let stream = stream?;
+        if making("file_server_one_connection_at_a_time") {
+            handle_connection(stream, &root)?;
+            continue;
+        }
+        let root = root.clone();
+        let handle = thread::spawn(move || handle_connection(stream, &root));
+        if making("file_server_serves_one_connection_only") {
+            let _ = handle.join();
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+pub fn handle_connection(stream: TcpStream, root: &Path) -> io::Result<()> {
+    stream.set_read_timeout(Some(IDLE))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let response = match read_request(&mut reader) {
+        Ok(request) => answer(root, &request),
+        Err(BadRequest::Malformed(_)) => error_response(BAD_REQUEST),
+        Err(BadRequest::TooLarge) => error_response(HEAD_TOO_LARGE),
+        Err(BadRequest::Gone(_)) => return Ok(()),
+    };
+    let mut writer = stream;
+    write_response(&mut writer, &response)
+}

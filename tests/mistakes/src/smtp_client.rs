@@ -1,0 +1,199 @@
+//! Mistakes in the SMTP client.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+
+use crate::{Mistake, making};
+use solutions::smtp_client as model;
+pub use solutions::smtp_client::{Reply, SmtpError};
+
+/// Each mistake made here, the checks that must catch it, and words their message must contain.
+pub const MISTAKES: &[Mistake] = &[
+    (
+        "smtp_client_one_line_per_reply",
+        &[
+            "smtp_client::reads_single_and_multi_line_replies",
+            "smtp_client::reads_a_multi_line_ehlo_reply_split_across_writes",
+        ],
+        "250-",
+    ),
+    (
+        "smtp_client_one_read_per_reply",
+        &["smtp_client::reads_single_and_multi_line_replies"],
+        "pieces",
+    ),
+    (
+        "smtp_client_no_dot_stuffing",
+        &["smtp_client::dot_stuffs_the_message", "smtp_client::sends_the_body_dot_stuffed"],
+        "dot-stuffing",
+    ),
+    ("smtp_client_bare_lf", &["smtp_client::dot_stuffs_the_message"], "`\\n` alone"),
+    (
+        "smtp_client_ignores_reply_codes",
+        &["smtp_client::aborts_when_the_recipient_is_rejected"],
+        "ignoring reply codes",
+    ),
+    (
+        "smtp_client_accepts_any_success",
+        &["smtp_client::checks_each_reply_code_exactly"],
+        "any success code",
+    ),
+    (
+        "smtp_client_no_quit_on_failure",
+        &[
+            "smtp_client::aborts_when_the_recipient_is_rejected",
+            "smtp_client::reports_a_failure_with_one_line_and_a_nonzero_exit",
+        ],
+        "no `QUIT`",
+    ),
+    ("smtp_client_does_not_wait", &["smtp_client::waits_for_each_reply"], "came before the reply"),
+    ("smtp_client_speaks_first", &["smtp_client::waits_for_each_reply"], "read the greeting first"),
+    (
+        "smtp_client_space_after_colon",
+        &["smtp_client::sends_a_message_in_order"],
+        "space after the colon",
+    ),
+    ("smtp_client_skips_ehlo", &["smtp_client::sends_a_message_in_order"], "out of order"),
+    (
+        "smtp_client_succeeds_after_a_refusal",
+        &["smtp_client::reports_a_failure_with_one_line_and_a_nonzero_exit"],
+        "returning `Ok`",
+    ),
+];
+
+pub fn read_reply(reader: &mut impl BufRead) -> Result<Reply, SmtpError> {
+    if making("smtp_client_one_line_per_reply") {
+        let mut line = String::new();
+        reader.read_line(&mut line)?;
+        let line = line.trim_end();
+        let code = line
+            .get(..3)
+            .and_then(|c| c.parse().ok())
+            .ok_or_else(|| SmtpError::Malformed(line.into()))?;
+        return Ok(Reply { code, lines: vec![line.get(4..).unwrap_or("").to_string()] });
+    }
+    if making("smtp_client_one_read_per_reply") {
+        let mut buf = [0; 1024];
+        let len = reader.read(&mut buf)?;
+        let text = String::from_utf8_lossy(&buf[..len]).into_owned();
+        let code = text
+            .get(..3)
+            .and_then(|c| c.parse().ok())
+            .ok_or_else(|| SmtpError::Malformed(text.clone()))?;
+        let lines = text.lines().map(|l| l.get(4..).unwrap_or("").to_string()).collect();
+        return Ok(Reply { code, lines });
+    }
+    model::read_reply(reader)
+}
+
+pub fn dot_stuff(message: &[u8]) -> Vec<u8> {
+    if making("smtp_client_no_dot_stuffing") {
+        let stuffed = model::dot_stuff(message);
+        let text = String::from_utf8_lossy(&stuffed).replace("\r\n..", "\r\n.");
+        return text.strip_prefix("..").map_or(text.clone(), |t| format!(".{t}")).into_bytes();
+    }
+    if making("smtp_client_bare_lf") {
+        return String::from_utf8_lossy(&model::dot_stuff(message))
+            .replace("\r\n", "\n")
+            .into_bytes();
+    }
+    model::dot_stuff(message)
+}
+
+pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Result<(), SmtpError> {
+    let mistakes = [
+        "smtp_client_one_line_per_reply",
+        "smtp_client_one_read_per_reply",
+        "smtp_client_no_dot_stuffing",
+        "smtp_client_bare_lf",
+        "smtp_client_ignores_reply_codes",
+        "smtp_client_accepts_any_success",
+        "smtp_client_no_quit_on_failure",
+        "smtp_client_does_not_wait",
+        "smtp_client_speaks_first",
+        "smtp_client_space_after_colon",
+        "smtp_client_skips_ehlo",
+        "smtp_client_succeeds_after_a_refusal",
+    ];
+    if !mistakes.iter().any(|m| making(m)) {
+        return model::send_mail(stream, from, to, message);
+    }
+    let mut writer = stream.try_clone()?;
+    let mut reader = BufReader::new(stream);
+    let colon = if making("smtp_client_space_after_colon") { ": " } else { ":" };
+    let mut commands = vec![
+        ("EHLO [127.0.0.1]".to_string(), &[250][..]),
+        (format!("MAIL FROM{colon}<{from}>"), &[250]),
+        (format!("RCPT TO{colon}<{to}>"), &[250, 251]),
+        ("DATA".to_string(), &[354]),
+    ];
+    if making("smtp_client_skips_ehlo") {
+        commands.remove(0);
+    }
+    if making("smtp_client_does_not_wait") {
+        let all: String = commands.iter().map(|(c, _)| format!("{c}\r\n")).collect();
+        writer.write_all(all.as_bytes())?;
+        read_reply(&mut reader)?;
+        for _ in &commands {
+            read_reply(&mut reader)?;
+        }
+        writer.write_all(&dot_stuff(message))?;
+        read_reply(&mut reader)?;
+        writer.write_all(b"QUIT\r\n")?;
+        read_reply(&mut reader)?;
+        return Ok(());
+    }
+    let accepts = |reply: &Reply, expected: &[u16]| {
+        if making("smtp_client_ignores_reply_codes") {
+            true
+        } else if making("smtp_client_accepts_any_success") {
+            (200..400).contains(&reply.code)
+        } else {
+            expected.contains(&reply.code)
+        }
+    };
+    let refused = |step: &str, reply: Reply| SmtpError::Refused {
+        step: step.into(),
+        expected: &[250],
+        reply,
+    };
+    let quit = |writer: &mut TcpStream, reader: &mut BufReader<TcpStream>| {
+        if !making("smtp_client_no_quit_on_failure") {
+            let _ = writer.write_all(b"QUIT\r\n");
+            let _ = read_reply(reader);
+        }
+    };
+    if making("smtp_client_speaks_first") {
+        writer.write_all(format!("{}\r\n", commands[0].0).as_bytes())?;
+    }
+    let greeting = read_reply(&mut reader)?;
+    if !accepts(&greeting, &[220]) {
+        quit(&mut writer, &mut reader);
+        return Err(refused("the greeting", greeting));
+    }
+    for (i, (command, expected)) in commands.iter().enumerate() {
+        if !(i == 0 && making("smtp_client_speaks_first")) {
+            writer.write_all(format!("{command}\r\n").as_bytes())?;
+        }
+        let reply = read_reply(&mut reader)?;
+        if !accepts(&reply, expected) {
+            quit(&mut writer, &mut reader);
+            if making("smtp_client_succeeds_after_a_refusal") {
+                return Ok(());
+            }
+            return Err(refused(command, reply));
+        }
+    }
+    writer.write_all(&dot_stuff(message))?;
+    let reply = read_reply(&mut reader)?;
+    if !accepts(&reply, &[250]) {
+        quit(&mut writer, &mut reader);
+        return Err(refused("the message", reply));
+    }
+    writer.write_all(b"QUIT\r\n")?;
+    let reply = read_reply(&mut reader)?;
+    if !accepts(&reply, &[221]) {
+        return Err(refused("QUIT", reply));
+    }
+    Ok(())
+}
