@@ -69,13 +69,6 @@ pub const EXERCISES: &[Exercise] = &[
         hint: include_str!("../../book/src/hints/frames.md"),
     },
     Exercise {
-        name: "dns_query",
-        program: Some("dns-query"),
-        chapter: "application.md",
-        chapter_title: "The application layer",
-        hint: include_str!("../../book/src/hints/dns_query.md"),
-    },
-    Exercise {
         name: "ports",
         program: None,
         chapter: "ports.md",
@@ -172,6 +165,13 @@ pub const EXERCISES: &[Exercise] = &[
         chapter: "tcp.md",
         chapter_title: "TCP programming",
         hint: include_str!("../../book/src/hints/file_transfer.md"),
+    },
+    Exercise {
+        name: "dns_query",
+        program: Some("dns-query"),
+        chapter: "application.md",
+        chapter_title: "The application layer",
+        hint: include_str!("../../book/src/hints/dns_query.md"),
     },
     Exercise {
         name: "http_client",
