@@ -98,13 +98,13 @@ pub fn main() -> ExitCode {
 fn usage() -> ExitCode {
     eprintln!("usage: cargo run -p {} -- <program> [ARGS]\n\nprograms:", env!("CARGO_PKG_NAME"));
     for (name, args, default, what) in PROGRAMS {
-        eprintln!("  {name:<12} {args:<20} {what} (ADDR: {default})");
+        eprintln!("  {name:<12} {args:<20} {what} (default: {default})");
     }
     ExitCode::from(2)
 }
 
 fn run(program: &str, args: &[&str], default: &str) -> Result<(), Stop> {
-    // Most programs take one optional ADDR; udp-ping and dns-query read theirs below.
+    // Most programs take one optional ADDR; the others read their arguments below.
     let only_addr = || match args {
         [] => Ok(default),
         [addr] => Ok(*addr),
