@@ -12,9 +12,10 @@ use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::{self, JoinHandle};
+use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::peer::UdpServer;
 use crate::session::{Failure, Session, Transcript, WAIT};
 
 /// Record types and the class the zone uses.
@@ -77,34 +78,23 @@ pub struct Query {
 pub struct DnsServer {
     /// Where it listens.
     pub addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-    thread: JoinHandle<Vec<Query>>,
+    server: UdpServer<Vec<Query>>,
 }
 
 impl DnsServer {
     /// Listens on a free loopback port and behaves as told.
     pub fn start(session: &Session, behaviour: Behaviour) -> Result<DnsServer, Failure> {
-        let setup = || -> std::io::Result<(UdpSocket, UdpSocket)> {
-            let socket = UdpSocket::bind("127.0.0.1:0")?;
-            socket.set_read_timeout(Some(Duration::from_millis(20)))?;
-            Ok((socket, UdpSocket::bind("127.0.0.1:0")?))
-        };
-        let (socket, forger) =
-            setup().map_err(|err| session.wrong("a reference DNS server", err))?;
-        let addr =
-            socket.local_addr().map_err(|err| session.wrong("a reference DNS server", err))?;
+        let server = UdpServer::start(session, "a reference DNS server", move |parts| {
+            serve(&parts.socket, &parts.other, behaviour, &parts.log, &parts.stop)
+        })?;
+        let addr = server.addr;
         session.note(format!("dns server: reference DNS server ({behaviour:?}) on {addr}"));
-        let log = session.log.clone();
-        let stop = Arc::new(AtomicBool::new(false));
-        let stopped = Arc::clone(&stop);
-        let thread = thread::spawn(move || serve(&socket, &forger, behaviour, &log, &stopped));
-        Ok(DnsServer { addr, stop, thread })
+        Ok(DnsServer { addr, server })
     }
 
     /// Stops the server and returns the queries it received, in order.
     pub fn finish(self) -> Vec<Query> {
-        self.stop.store(true, Ordering::Relaxed);
-        self.thread.join().unwrap_or_default()
+        self.server.finish()
     }
 }
 

@@ -361,3 +361,53 @@ pub fn show(bytes: &[u8]) -> String {
         format!("{text:?}")
     }
 }
+
+/// A reference UDP server on a thread of its own, for the checks' protocol servers (echo,
+/// DNS): a socket on a free loopback port, a second socket to send from another address,
+/// and a stop flag. [`UdpServer::finish`] stops it and returns what its loop returned.
+pub struct UdpServer<T> {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    thread: JoinHandle<T>,
+}
+
+/// What a reference UDP server's loop is given.
+pub struct UdpServerParts {
+    /// The listening socket, with a short read timeout so that the loop sees `stop` soon.
+    pub socket: UdpSocket,
+    /// A second socket, to send from an address that is not the server's.
+    pub other: UdpSocket,
+    /// The check's transcript.
+    pub log: Transcript,
+    /// Set when the check is done: the loop should return.
+    pub stop: Arc<AtomicBool>,
+}
+
+impl<T: Default + Send + 'static> UdpServer<T> {
+    /// Binds the sockets and runs `serve` on them; `what` names the server in a failure.
+    pub fn start(
+        session: &Session,
+        what: &str,
+        serve: impl FnOnce(UdpServerParts) -> T + Send + 'static,
+    ) -> Result<UdpServer<T>, Failure> {
+        let setup = || -> io::Result<(UdpSocket, UdpSocket, SocketAddr)> {
+            let socket = UdpSocket::bind("127.0.0.1:0")?;
+            socket.set_read_timeout(Some(Duration::from_millis(20)))?;
+            let addr = socket.local_addr()?;
+            Ok((socket, UdpSocket::bind("127.0.0.1:0")?, addr))
+        };
+        let (socket, other, addr) = setup().map_err(|err| session.wrong(what, err))?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let parts =
+            UdpServerParts { socket, other, log: session.log.clone(), stop: Arc::clone(&stop) };
+        let thread = thread::spawn(move || serve(parts));
+        Ok(UdpServer { addr, stop, thread })
+    }
+
+    /// Stops the server and returns what its loop returned.
+    pub fn finish(self) -> T {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.join().unwrap_or_default()
+    }
+}

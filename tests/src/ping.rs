@@ -9,9 +9,10 @@ use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::{self, JoinHandle};
+use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::peer::UdpServer;
 use crate::peer::show;
 use crate::session::{Failure, Session, Transcript, WAIT};
 
@@ -47,36 +48,24 @@ pub struct Received {
 pub struct EchoServer {
     /// Where it listens.
     pub addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-    thread: JoinHandle<Vec<Received>>,
+    server: UdpServer<Vec<Received>>,
 }
 
 impl EchoServer {
     /// Listens on a free loopback port and treats the n-th datagram (from 1) as
     /// `plan(n)` says.
     pub fn start(session: &Session, plan: fn(u32) -> Fate) -> Result<EchoServer, Failure> {
-        let setup = || -> std::io::Result<(UdpSocket, UdpSocket)> {
-            let socket = UdpSocket::bind("127.0.0.1:0")?;
-            // A short timeout, so that the loop sees the stop flag soon.
-            socket.set_read_timeout(Some(Duration::from_millis(20)))?;
-            Ok((socket, UdpSocket::bind("127.0.0.1:0")?))
-        };
-        let (socket, forger) =
-            setup().map_err(|err| session.wrong("a reference echo server", err))?;
-        let addr =
-            socket.local_addr().map_err(|err| session.wrong("a reference echo server", err))?;
+        let server = UdpServer::start(session, "a reference echo server", move |parts| {
+            serve(&parts.socket, &parts.other, plan, &parts.log, &parts.stop)
+        })?;
+        let addr = server.addr;
         session.note(format!("echo server: reference echo server listening on {addr}"));
-        let log = session.log.clone();
-        let stop = Arc::new(AtomicBool::new(false));
-        let stopped = Arc::clone(&stop);
-        let thread = thread::spawn(move || serve(&socket, &forger, plan, &log, &stopped));
-        Ok(EchoServer { addr, stop, thread })
+        Ok(EchoServer { addr, server })
     }
 
     /// Stops the server and returns every datagram it received, in order.
     pub fn finish(self) -> Vec<Received> {
-        self.stop.store(true, Ordering::Relaxed);
-        self.thread.join().unwrap_or_default()
+        self.server.finish()
     }
 }
 
