@@ -192,16 +192,16 @@ pub fn tcp_pair(session: &Session, name: &str) -> Result<(TcpPeer, TcpStream), F
     pair().map_err(|err| session.wrong("a loopback connection for the check", err))
 }
 
-/// A reference TCP server for one connection: accepts it within [`WAIT`] and hands it to
-/// `script` on a thread of its own.
-pub struct ReferenceServer {
+/// A reference TCP server for one connection: accepts it within [`WAIT`] and serves it on
+/// a thread of its own. `T` is what serving it found out.
+pub struct ReferenceServer<T = ServerEnd> {
     /// Where it listens.
     pub addr: SocketAddr,
     stop: Arc<AtomicBool>,
-    thread: JoinHandle<ServerEnd>,
+    thread: JoinHandle<Option<T>>,
 }
 
-/// What the reference server saw, once it has finished.
+/// What the line-based reference server saw, once it has finished.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct ServerEnd {
     /// Whether anybody connected.
@@ -210,17 +210,19 @@ pub struct ServerEnd {
     pub heard_unterminated: bool,
 }
 
-impl ReferenceServer {
-    /// Listens on a free loopback port and runs `script` on the first connection.
-    pub fn start(
+impl<T: Send + 'static> ReferenceServer<T> {
+    /// Listens on a free loopback port as the server called `what`, and hands the first
+    /// connection (blocking, as accepted) to `serve` with the transcript.
+    pub fn accept_one(
         session: &Session,
-        script: impl FnOnce(&mut TcpPeer) + Send + 'static,
-    ) -> Result<ReferenceServer, Failure> {
+        what: &str,
+        serve: impl FnOnce(TcpStream, &Transcript) -> T + Send + 'static,
+    ) -> Result<ReferenceServer<T>, Failure> {
         let listener = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.set_nonblocking(true).map(|()| l))
-            .map_err(|err| session.wrong("a reference server", err))?;
-        let addr = listener.local_addr().map_err(|err| session.wrong("a reference server", err))?;
-        session.note(format!("server: reference server listening on {addr}"));
+            .map_err(|err| session.wrong(format!("a {what}"), err))?;
+        let addr = listener.local_addr().map_err(|err| session.wrong(format!("a {what}"), err))?;
+        session.note(format!("server: {what} listening on {addr}"));
         let log = session.log.clone();
         let stop = Arc::new(AtomicBool::new(false));
         let stopped = Arc::clone(&stop);
@@ -229,27 +231,15 @@ impl ReferenceServer {
             loop {
                 if stopped.load(Ordering::Relaxed) {
                     log.note("server: … nobody connected");
-                    return ServerEnd::default();
+                    return None;
                 }
                 match listener.accept() {
                     Ok((stream, from)) => {
                         log.note(format!("server: accepted a connection from {from}"));
-                        let ready = stream
-                            .set_nonblocking(false)
-                            .and_then(|()| TcpPeer::new(&log, "server", stream));
-                        return match ready {
-                            Ok(mut peer) => {
-                                script(&mut peer);
-                                ServerEnd {
-                                    connected: true,
-                                    heard_unterminated: peer.heard_unterminated,
-                                }
-                            }
-                            Err(err) => {
-                                log.note(format!("server: ✗ {err}"));
-                                ServerEnd { connected: true, heard_unterminated: false }
-                            }
-                        };
+                        if let Err(err) = stream.set_nonblocking(false) {
+                            log.note(format!("server: ✗ {err}"));
+                        }
+                        return Some(serve(stream, &log));
                     }
                     Err(err)
                         if err.kind() == ErrorKind::WouldBlock && Instant::now() < deadline =>
@@ -258,7 +248,7 @@ impl ReferenceServer {
                     }
                     Err(_) => {
                         log.note(format!("server: … no connection within {WAIT:?}"));
-                        return ServerEnd::default();
+                        return None;
                     }
                 }
             }
@@ -266,11 +256,39 @@ impl ReferenceServer {
         Ok(ReferenceServer { addr, stop, thread })
     }
 
+    /// Stops waiting for a connection, waits for the serving to end if one came, and
+    /// returns what it found out, or `None` if nobody connected.
+    pub fn outcome(self) -> Option<T> {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.join().unwrap_or(None)
+    }
+}
+
+impl ReferenceServer<ServerEnd> {
+    /// Listens on a free loopback port and runs `script` on the first connection, through
+    /// a [`TcpPeer`] called `server`.
+    pub fn start(
+        session: &Session,
+        script: impl FnOnce(&mut TcpPeer) + Send + 'static,
+    ) -> Result<ReferenceServer, Failure> {
+        ReferenceServer::accept_one(session, "reference server", move |stream, log| {
+            match TcpPeer::new(log, "server", stream) {
+                Ok(mut peer) => {
+                    script(&mut peer);
+                    ServerEnd { connected: true, heard_unterminated: peer.heard_unterminated }
+                }
+                Err(err) => {
+                    log.note(format!("server: ✗ {err}"));
+                    ServerEnd { connected: true, heard_unterminated: false }
+                }
+            }
+        })
+    }
+
     /// Stops waiting for a connection, waits for the script to end if one came, and
     /// says what it saw.
     pub fn finish(self) -> ServerEnd {
-        self.stop.store(true, Ordering::Relaxed);
-        self.thread.join().unwrap_or_default()
+        self.outcome().unwrap_or_default()
     }
 }
 

@@ -8,14 +8,11 @@
 //! dot-stuffing undone, so that a check can compare them with what was sent.
 
 use std::io::{BufRead, BufReader, ErrorKind, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::net::{SocketAddr, TcpStream};
+use std::thread;
 
 use crate::http::PAUSE;
-use crate::peer::show;
+use crate::peer::{ReferenceServer, show};
 use crate::session::{Failure, Session, Transcript, WAIT};
 
 /// How the reference server behaves.
@@ -70,55 +67,26 @@ pub struct Seen {
 pub struct SmtpServer {
     /// Where it listens.
     pub addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-    thread: JoinHandle<Seen>,
+    server: ReferenceServer<Seen>,
 }
 
 impl SmtpServer {
     /// Listens on a free loopback port and serves the first client that connects.
     pub fn start(session: &Session, options: Options) -> Result<SmtpServer, Failure> {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.set_nonblocking(true).map(|()| l))
-            .map_err(|err| session.wrong("a reference SMTP server", err))?;
-        let addr =
-            listener.local_addr().map_err(|err| session.wrong("a reference SMTP server", err))?;
-        session.note(format!("server: reference SMTP server listening on {addr}"));
-        let log = session.log.clone();
-        let stop = Arc::new(AtomicBool::new(false));
-        let stopped = Arc::clone(&stop);
-        let thread = thread::spawn(move || {
-            let deadline = Instant::now() + WAIT;
-            loop {
-                match listener.accept() {
-                    Ok((stream, from)) => {
-                        log.note(format!("server: accepted a connection from {from}"));
-                        let mut seen = Seen { connected: true, ..Seen::default() };
-                        if let Err(err) = converse(stream, options, &log, &mut seen) {
-                            log.note(format!("server: ✗ {err}"));
-                        }
-                        return seen;
-                    }
-                    Err(err)
-                        if err.kind() == ErrorKind::WouldBlock
-                            && Instant::now() < deadline
-                            && !stopped.load(Ordering::Relaxed) =>
-                    {
-                        thread::sleep(Duration::from_millis(5));
-                    }
-                    Err(_) => {
-                        log.note("server: … nobody connected");
-                        return Seen::default();
-                    }
+        let server =
+            ReferenceServer::accept_one(session, "reference SMTP server", move |stream, log| {
+                let mut seen = Seen { connected: true, ..Seen::default() };
+                if let Err(err) = converse(stream, options, log, &mut seen) {
+                    log.note(format!("server: ✗ {err}"));
                 }
-            }
-        });
-        Ok(SmtpServer { addr, stop, thread })
+                seen
+            })?;
+        Ok(SmtpServer { addr: server.addr, server })
     }
 
     /// Stops waiting for a client, waits for the conversation to end, and says what it saw.
     pub fn finish(self) -> Seen {
-        self.stop.store(true, Ordering::Relaxed);
-        self.thread.join().unwrap_or_default()
+        self.server.outcome().unwrap_or_default()
     }
 }
 
