@@ -261,16 +261,12 @@ fn is_type(arg: &str) -> bool {
     arg.eq_ignore_ascii_case("A") || arg.eq_ignore_ascii_case("AAAA")
 }
 
-/// A UDP socket for talking to `to`: port 0, on loopback when `to` is on loopback,
-/// otherwise on the unspecified address, and of the family of `to`.
+/// A UDP socket for talking to `to`: any free port, on the unspecified address of the
+/// family of `to` (the UDP sender exercise chooses its address more carefully).
 fn client_socket(to: SocketAddr) -> io::Result<UdpSocket> {
-    let ip: IpAddr = match (to.is_ipv4(), to.ip().is_loopback()) {
-        (true, true) => Ipv4Addr::LOCALHOST.into(),
-        (true, false) => Ipv4Addr::UNSPECIFIED.into(),
-        (false, true) => Ipv6Addr::LOCALHOST.into(),
-        (false, false) => Ipv6Addr::UNSPECIFIED.into(),
-    };
-    UdpSocket::bind(SocketAddr::new(ip, 0))
+    let any: IpAddr =
+        if to.is_ipv4() { Ipv4Addr::UNSPECIFIED.into() } else { Ipv6Addr::UNSPECIFIED.into() };
+    UdpSocket::bind(SocketAddr::new(any, 0))
 }
 
 /// Turns an error into one line that says what failed and why.

@@ -26,7 +26,8 @@ pub fn connect(addr: &str) -> io::Result<TcpStream> {
 pub fn chat(stream: TcpStream, input: impl BufRead, mut output: impl Write) -> io::Result<()> {
     // TODO: keep one BufReader over the stream for reading answers (`try_clone` gives a
     // second handle for writing). For each input line: `write_all` it with `\n`,
-    // `read_line` one answer, write it to `output` and flush; stop after `bye`.
+    // `read_line` one answer (one without its `\n` means the server hung up: an error),
+    // write it to `output` and flush; stop after `bye`.
     todo!("ask each question and print each answer")
 }
 // ANCHOR_END: chat

@@ -6,7 +6,7 @@ use grader::peer::{Heard, ReferenceServer, TcpPeer, chat_answer};
 use grader::program::Finished;
 use grader::{Check, Failure, Session, WAIT};
 
-pub const CHECKS: &[Check] = grader::checks!("tcp_client": connects_to_the_address_it_is_given, asks_and_prints_each_answer, reads_an_answer_split_across_writes, stops_after_bye, stops_at_the_end_of_input, reports_when_nobody_listens, reports_when_the_server_hangs_up);
+pub const CHECKS: &[Check] = grader::checks!("tcp_client": connects_to_the_address_it_is_given, asks_and_prints_each_answer, reads_an_answer_split_across_writes, stops_after_bye, stops_at_the_end_of_input, reports_when_nobody_listens, reports_when_the_server_hangs_up, reports_an_answer_cut_short);
 
 fn connects_to_the_address_it_is_given(session: &Session) -> Result<(), Failure> {
     let listener =
@@ -83,10 +83,10 @@ fn expect_stdout(session: &Session, finished: &Finished, want: &str) -> Result<(
             ))
         };
     }
-    let mistake = if got.starts_with(want) {
-        "more answers than expected: the client does not stop after `bye`"
-    } else if got.contains("\n\n") {
+    let mistake = if got.contains("\n\n") {
         "an extra empty line: the answer read by `read_line` already ends in `\\n`; write it with `write_all` or `write!`, not `writeln!` or `println!`"
+    } else if got.starts_with(want) {
+        "more answers than expected: the client does not stop after `bye`, or at the end of its input"
     } else if got.is_empty() {
         "no answer printed: questions sent without their `\\n` (the server waits for the end of the line), \
          or answers printed to stderr instead of stdout"
@@ -104,11 +104,13 @@ fn asks_and_prints_each_answer(session: &Session) -> Result<(), Failure> {
 
 fn reads_an_answer_split_across_writes(session: &Session) -> Result<(), Failure> {
     let finished = chat_with(session, "how old are u\nbye\n", answer_questions(true))?;
-    expect_stdout(session, &finished, "nicai\nbye\n").map_err(|_| {
-        session.wrong(
+    expect_stdout(session, &finished, "nicai\nbye\n").map_err(|failure| match failure {
+        // Blame the split only if the output is not wrong in a way the other checks name.
+        Failure::Wrong { .. } if !finished.stdout().contains("\n\n") => session.wrong(
             "\"nicai\\nbye\\n\" on stdout, though each answer came in two pieces",
             "taking one `read` for one answer: TCP is a byte stream; read up to the `\\n` with `read_line`",
-        )
+        ),
+        other => other,
     })
 }
 
@@ -151,6 +153,24 @@ fn reports_when_the_server_hangs_up(session: &Session) -> Result<(), Failure> {
         let _ = server.hear();
     })?;
     expect_one_clear_error(session, &finished, "the server closed the connection without answering")
+}
+
+fn reports_an_answer_cut_short(session: &Session) -> Result<(), Failure> {
+    let finished = chat_with(session, "how are u\nhow old are u\n", |server| {
+        server.hear();
+        server.send(b"fi");
+        server.finish_sending();
+        let _ = server.hear();
+    })?;
+    expect_one_clear_error(session, &finished, "the server hung up in the middle of its answer")
+        .map_err(|failure| match failure {
+            Failure::Wrong { expected, .. } if !finished.stdout().is_empty() => session.wrong(
+                expected,
+                "taking a half answer for an answer: `read_line` returns what came before the \
+                 end of the stream; an answer without its `\\n` means the server hung up",
+            ),
+            other => other,
+        })
 }
 
 /// Expects exit code 1, nothing on stdout, and one line on stderr without a panic.

@@ -8,7 +8,7 @@ use grader::{Check, Failure, Session, WAIT};
 
 use super::{expect_bound_as_asked, has_ipv6_loopback};
 
-pub const CHECKS: &[Check] = grader::checks!("tcp_server": replies_to_each_question, binds_the_address_it_is_given, answers_line_by_line, reads_a_question_split_across_writes, answers_two_questions_sent_together, closes_the_connection_after_bye, returns_when_the_client_leaves, serves_several_clients_at_once, keeps_serving_after_a_client_leaves, survives_rude_clients);
+pub const CHECKS: &[Check] = grader::checks!("tcp_server": replies_to_each_question, binds_the_address_it_is_given, answers_line_by_line, reads_a_question_split_across_writes, answers_two_questions_sent_together, closes_the_connection_after_bye, returns_when_the_client_leaves, ignores_a_half_line_at_the_end, serves_several_clients_at_once, keeps_serving_after_a_client_leaves, survives_rude_clients);
 
 fn replies_to_each_question(session: &Session) -> Result<(), Failure> {
     let cases = [
@@ -168,6 +168,30 @@ fn returns_when_the_client_leaves(session: &Session) -> Result<(), Failure> {
     ask(session, &mut client, &handler, &[("how are u\n", "fine")])?;
     client.finish_sending();
     handler.returned(session, "the client closed the connection without `bye`")
+}
+
+fn ignores_a_half_line_at_the_end(session: &Session) -> Result<(), Failure> {
+    let (mut client, handler) = client_of_handle_client(session)?;
+    ask(session, &mut client, &handler, &[("how are u\n", "fine")])?;
+    client.send(b"how old are u");
+    client.finish_sending();
+    session.note("client: vanished in the middle of a line");
+    match client.hear() {
+        Heard::Closed(rest) if rest.is_empty() => {}
+        Heard::Error(_) => {}
+        _ => {
+            return Err(handler.explain(
+                session,
+                session.wrong(
+                    "no answer to a half line that the end of the stream cut off, only the close",
+                    "answering a line without its `\\n`: `BufRead::lines` and a `read_line` that \
+                     only checks for 0 both hand you the half line; a line that does not end in \
+                     `\\n` means the client has gone",
+                ),
+            ));
+        }
+    }
+    handler.returned(session, "the client closed the connection in the middle of a line")
 }
 
 /// Starts the server program, runs `body` against it, and explains a failure by the

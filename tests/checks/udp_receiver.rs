@@ -10,6 +10,10 @@ use super::{expect_bound_as_asked, has_ipv6_loopback};
 
 pub const CHECKS: &[Check] = grader::checks!("udp_receiver": binds_the_address_it_is_given, prints_each_datagram_with_its_sender, keeps_long_datagrams_whole, exits_after_bye);
 
+/// The mistake of printing the whole receive buffer: its unused bytes show as `\0`.
+const WHOLE_BUFFER: &str = "printing the whole buffer: only `&buf[..len]` is the datagram, the rest \
+                            is left over (zeros, or bytes of an earlier datagram)";
+
 fn binds_the_address_it_is_given(session: &Session) -> Result<(), Failure> {
     let mut asked = vec!["127.0.0.1:0"];
     if has_ipv6_loopback() {
@@ -39,12 +43,14 @@ fn prints_each_datagram_with_its_sender(session: &Session) -> Result<(), Failure
         let want = format!("{}: {text}\n", peer.addr());
         let line = receiver.line(session, &format!("the line {want:?}"))?;
         if line != want {
-            let mistake = if line.contains(&addr.to_string()) {
+            let mistake = if line.contains('\0') {
+                WHOLE_BUFFER
+            } else if line.contains(&addr.to_string()) {
                 "printing the receiver's own address: print the sender's, which `recv_from` returns"
             } else if line.trim_end() == want.trim_end() {
                 "a line ending other than a single `\\n`"
             } else if !line.contains(text) {
-                "printing the whole buffer, or not converting exactly the received bytes: use `&buf[..len]`"
+                "not converting exactly the received bytes: use `&buf[..len]`"
             } else {
                 "a line format other than `<sender address>: <text>`"
             };
@@ -71,11 +77,14 @@ fn keeps_long_datagrams_whole(session: &Session) -> Result<(), Failure> {
         sender.send(text.as_bytes(), addr);
     }
     session.note("calls receive_until_bye on a socket that holds those three datagrams");
-    let out = session.call("udp_receiver::receive_until_bye", WAIT * 2, move || {
+    let (result, out) = session.call("udp_receiver::receive_until_bye", WAIT * 2, move || {
         let mut out = Vec::new();
-        subject::udp_receiver::receive_until_bye(&socket, &mut out).map(|()| out)
+        (subject::udp_receiver::receive_until_bye(&socket, &mut out), out)
     })?;
-    let out = out.map_err(|err| {
+    if out.contains(&0) {
+        return Err(session.wrong("each line to hold exactly its datagram", WHOLE_BUFFER));
+    }
+    result.map_err(|err| {
         let mistake = if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) {
             "it went on waiting after `bye` until the socket's timeout: a loop that does not stop at `bye`".to_string()
         } else {
@@ -120,10 +129,9 @@ fn exits_after_bye(session: &Session) -> Result<(), Failure> {
             other => other,
         })?;
     if line != want {
-        return Err(session.wrong(
-            format!("the line {want:?} before the receiver ends"),
-            "not printing the last datagram",
-        ));
+        let mistake =
+            if line.contains('\0') { WHOLE_BUFFER } else { "not printing the last datagram" };
+        return Err(session.wrong(format!("the line {want:?} before the receiver ends"), mistake));
     }
     receiver.exits_successfully(session, "the datagram `bye`")
 }

@@ -71,6 +71,9 @@ fn expect_datagrams(session: &Session, got: &[String], want: &[&str]) -> Result<
             .to_string()
     } else if got.iter().any(|d| d.trim_end().contains('\n')) {
         "several lines in one datagram: call `send_to` once per line".to_string()
+    } else if got.iter().any(|d| d.ends_with('\r')) {
+        "the datagrams carry the `\\r` of a `\\r\\n` line ending: strip both, as `BufRead::lines` does"
+            .to_string()
     } else if got.iter().any(|d| d.ends_with('\n')) {
         "the datagrams carry the line's `\\n`: send the line without its line ending".to_string()
     } else if got.len() > want.len() {

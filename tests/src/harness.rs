@@ -58,9 +58,10 @@ pub enum Verdict {
 /// environment variable `GRADER_REPORT` names a file, writes one
 /// `name<TAB>verdict<TAB>message` line per check to it, the message on one line.
 pub fn run(bin: &str, krate: &'static str, checks: Vec<Check>) -> ExitCode {
-    let args = Arguments::from_args();
+    let (args, filters) = arguments();
     let total = checks.len();
-    let mut selected: Vec<Check> = checks.into_iter().filter(|c| is_selected(&args, c)).collect();
+    let mut selected: Vec<Check> =
+        checks.into_iter().filter(|c| is_selected(&args, &filters, c)).collect();
     // In the registry's order, the order a learner works in.
     selected.sort_by_key(|c| crate::registry::EXERCISES.iter().position(|e| e.name == c.exercise));
     if args.list {
@@ -71,7 +72,8 @@ pub fn run(bin: &str, krate: &'static str, checks: Vec<Check>) -> ExitCode {
     }
     let filtered_out = total - selected.len();
     let started = Instant::now();
-    println!("\nrunning {} checks against `{krate}`", selected.len());
+    let plural = if selected.len() == 1 { "" } else { "s" };
+    println!("\nrunning {} check{plural} against `{krate}`", selected.len());
     let threads = args.test_threads.unwrap_or(8).max(1);
     let outcomes = run_all(selected, threads, &PathBuf::from(bin), krate);
     print!("{}", results(&outcomes, args.quiet));
@@ -101,9 +103,29 @@ pub fn run(bin: &str, krate: &'static str, checks: Vec<Check>) -> ExitCode {
     if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(101) }
 }
 
-/// Whether `check` is chosen by the command line's filter and skips, as libtest does,
+/// The command line as libtest reads it, and its filters: like libtest, and unlike
+/// libtest-mimic, any number of them (`cargo test -p exercises -- udp_receiver udp_sender`).
+fn arguments() -> (Arguments, Vec<String>) {
+    // Flags that take a value; everything else that does not start with `-` is a filter.
+    const WITH_VALUE: &[&str] =
+        &["--test-threads", "--skip", "--format", "--color", "--logfile", "-Z"];
+    let mut rest = Vec::new();
+    let mut filters = Vec::new();
+    let mut takes_value = false;
+    for arg in std::env::args() {
+        if rest.is_empty() || takes_value || arg.starts_with('-') {
+            takes_value = !takes_value && WITH_VALUE.contains(&arg.as_str());
+            rest.push(arg);
+        } else {
+            filters.push(arg);
+        }
+    }
+    (Arguments::from_iter(rest), filters)
+}
+
+/// Whether `check` is chosen by the command line's filters and skips, as libtest does,
 /// except that a filter that is an exercise's name selects exactly that exercise.
-fn is_selected(args: &Arguments, check: &Check) -> bool {
+fn is_selected(args: &Arguments, filters: &[String], check: &Check) -> bool {
     let name = check.full_name();
     // An exercise's name selects exactly its checks: `-- nat` is not `destination`.
     let is_exercise = |pattern: &str| crate::registry::EXERCISES.iter().any(|e| e.name == pattern);
@@ -114,7 +136,7 @@ fn is_selected(args: &Arguments, check: &Check) -> bool {
     };
     // There are no ignored checks: `--ignored` selects none.
     !args.ignored
-        && args.filter.as_deref().is_none_or(matches)
+        && (filters.is_empty() || filters.iter().any(|f| matches(f)))
         && !args.skip.iter().any(|skip| matches(skip))
 }
 

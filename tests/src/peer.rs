@@ -369,9 +369,13 @@ impl UdpPeer {
 
 /// Bytes as the transcript shows them: a quoted string with escapes, shortened if long.
 pub fn show(bytes: &[u8]) -> String {
-    const SHOWN: usize = 60;
-    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(SHOWN)]);
-    if bytes.len() > SHOWN {
+    show_at_most(bytes, 60)
+}
+
+/// Bytes as [`show`] shows them, shortened past `shown` bytes.
+pub fn show_at_most(bytes: &[u8], shown: usize) -> String {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(shown)]);
+    if bytes.len() > shown {
         format!("{text:?}… ({} bytes in all)", bytes.len())
     } else if std::str::from_utf8(bytes).is_err() {
         format!("{:?} (not UTF-8)", bytes)

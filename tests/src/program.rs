@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use crate::peer::show_at_most;
 use crate::session::{Failure, Session, Transcript, WAIT, is_todo_message};
 
 /// A program under test, running.
@@ -101,7 +102,8 @@ impl Running {
     pub fn line(&mut self, session: &Session, waiting_for: &str) -> Result<String, Failure> {
         match self.stdout.recv_timeout(WAIT) {
             Ok(line) => {
-                session.note(format!("← stdout: {line:?}"));
+                // Long enough for any good line; a runaway one is cut short.
+                session.note(format!("← stdout: {}", show_at_most(line.as_bytes(), 200)));
                 Ok(line)
             }
             Err(RecvTimeoutError::Timeout) => {

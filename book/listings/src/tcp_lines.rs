@@ -18,12 +18,15 @@ pub fn shout(writes: &[&str]) -> io::Result<Vec<String>> {
         // accept() waits for a client and returns a new socket for this connection.
         let (stream, _peer) = listener.accept()?;
         let mut writer = stream.try_clone()?; // a second handle to the same socket
-        let reader = BufReader::new(stream);
-        // lines() reads up to each '\n', however the bytes were split on the way.
-        for line in reader.lines() {
-            writer.write_all(format!("{}\n", line?.to_uppercase()).as_bytes())?;
+        let mut reader = BufReader::new(stream);
+        let mut line = String::new();
+        // read_line reads up to each '\n', however the bytes were split on the way.
+        // A line without its '\n' (or none at all) means the client closed its side.
+        while reader.read_line(&mut line)? > 0 && line.ends_with('\n') {
+            writer.write_all(line.to_uppercase().as_bytes())?;
+            line.clear();
         }
-        Ok(()) // lines() ended: the client closed its side
+        Ok(())
     });
 
     let mut client = TcpStream::connect(addr)?;
@@ -42,6 +45,11 @@ pub fn shout(writes: &[&str]) -> io::Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_half_line_at_the_end_gets_no_answer() {
+        assert_eq!(shout(&["how are u\nhow o"]).unwrap(), vec!["HOW ARE U".to_string()]);
+    }
 
     #[test]
     fn lines_survive_any_split() {

@@ -8,6 +8,7 @@ use solutions::tcp_client as model;
 
 /// Each mistake made here, the checks that must catch it, and words their message must contain.
 pub const MISTAKES: &[Mistake] = &[
+    ("client_accepts_a_cut_answer", &["tcp_client::reports_an_answer_cut_short"], "half answer"),
     ("client_unwraps", &["tcp_client::reports_when_nobody_listens"], "unwrap"),
     (
         "client_forgets_the_newline",
@@ -19,7 +20,16 @@ pub const MISTAKES: &[Mistake] = &[
         &["tcp_client::reads_an_answer_split_across_writes"],
         "one `read` for one answer",
     ),
-    ("client_prints_an_extra_newline", &["tcp_client::asks_and_prints_each_answer"], "`println!`"),
+    (
+        "client_prints_an_extra_newline",
+        &[
+            "tcp_client::asks_and_prints_each_answer",
+            "tcp_client::reads_an_answer_split_across_writes",
+            "tcp_client::stops_after_bye",
+            "tcp_client::stops_at_the_end_of_input",
+        ],
+        "`println!`",
+    ),
     ("client_ignores_bye", &["tcp_client::stops_after_bye"], "does not stop after `bye`"),
     (
         "client_takes_a_hang_up_for_the_end",
@@ -52,7 +62,9 @@ pub fn chat(stream: TcpStream, input: impl BufRead, mut output: impl Write) -> i
             let mut buf = [0; 1024];
             let len = (&stream).read(&mut buf)?;
             answer = String::from_utf8_lossy(&buf[..len]).into_owned();
-        } else if reader.read_line(&mut answer)? == 0 {
+        } else if reader.read_line(&mut answer)? == 0
+            || !answer.ends_with('\n') && !making("client_accepts_a_cut_answer")
+        {
             if making("client_takes_a_hang_up_for_the_end") {
                 return Ok(());
             }

@@ -9,6 +9,7 @@ use solutions::tcp_server as model;
 
 /// Each mistake made here, the checks that must catch it, and words their message must contain.
 pub const MISTAKES: &[Mistake] = &[
+    ("server_answers_a_half_line", &["tcp_server::ignores_a_half_line_at_the_end"], "without its"),
     ("reply_matches_loosely", &["tcp_server::replies_to_each_question"], "matching loosely"),
     (
         "server_binds_every_interface",
@@ -104,6 +105,17 @@ pub fn serve(listener: TcpListener) -> io::Result<()> {
 pub fn handle_client(stream: TcpStream) -> io::Result<()> {
     if making("server_one_read_per_question") {
         return one_read_per_question(stream);
+    }
+    if making("server_answers_a_half_line") {
+        let mut writer = stream.try_clone()?;
+        for line in BufReader::new(stream).lines() {
+            let answer = reply(line?.trim_end_matches('\r'));
+            writer.write_all(format!("{answer}\n").as_bytes())?;
+            if answer == "bye" {
+                break;
+            }
+        }
+        return Ok(());
     }
     let mut writer: Box<dyn Write> = if making("server_never_flushes") {
         Box::new(BufWriter::new(stream.try_clone()?))

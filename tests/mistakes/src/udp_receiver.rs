@@ -16,6 +16,15 @@ pub const MISTAKES: &[Mistake] = &[
     ("receiver_buffers_output", &["udp_receiver::prints_each_datagram_with_its_sender"], "flush"),
     ("receiver_small_buffer", &["udp_receiver::keeps_long_datagrams_whole"], "buffer smaller"),
     (
+        "receiver_prints_the_whole_buffer",
+        &[
+            "udp_receiver::prints_each_datagram_with_its_sender",
+            "udp_receiver::keeps_long_datagrams_whole",
+            "udp_receiver::exits_after_bye",
+        ],
+        "whole buffer",
+    ),
+    (
         "receiver_prints_own_address",
         &["udp_receiver::prints_each_datagram_with_its_sender"],
         "own address",
@@ -45,7 +54,8 @@ pub fn receive_until_bye(socket: &UdpSocket, out: &mut impl Write) -> io::Result
         let (len, sender) = socket.recv_from(&mut buf)?;
         let shown =
             if making("receiver_prints_own_address") { socket.local_addr()? } else { sender };
-        let text = String::from_utf8_lossy(&buf[..len]);
+        let bytes = if making("receiver_prints_the_whole_buffer") { &buf[..] } else { &buf[..len] };
+        let text = String::from_utf8_lossy(bytes);
         writeln!(out, "{shown}: {text}")?;
         out.flush()?;
         let done = if making("receiver_stops_on_prefix") {

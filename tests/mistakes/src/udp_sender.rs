@@ -25,6 +25,7 @@ pub const MISTAKES: &[Mistake] = &[
         "without its line ending",
     ),
     ("sender_ignores_bye", &["udp_sender::stops_after_bye"], "stop after `bye`"),
+    ("sender_keeps_the_cr", &["udp_sender::stops_at_the_end_of_input"], "`\\r`"),
 ];
 
 pub fn open(to: SocketAddr) -> io::Result<UdpSocket> {
@@ -54,7 +55,9 @@ pub fn send_lines(
         if input.read_line(&mut line)? == 0 {
             return Ok(sent);
         }
-        if !making("sender_keeps_the_newline") {
+        if making("sender_keeps_the_cr") {
+            line = line.trim_end_matches('\n').to_string();
+        } else if !making("sender_keeps_the_newline") {
             line = line.trim_end_matches(['\r', '\n']).to_string();
         }
         socket.send_to(line.as_bytes(), to)?;
