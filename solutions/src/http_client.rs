@@ -48,7 +48,7 @@ pub enum UrlError {
     NoHost,
     /// `user@` before the host: RFC 9110 (section 4.2.4) says to treat it as an error.
     UserInfo,
-    /// A port that is not a number from 0 to 65535.
+    /// A port that is not a number from 0 to 65535, written in digits only (no `+`).
     BadPort(String),
 }
 // ANCHOR_END: url

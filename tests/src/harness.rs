@@ -252,12 +252,10 @@ fn wrong(ex: &Exercise, krate: &str, events: &[String], expected: &str, mistake:
         text,
         "expected: {expected}\n\
          likely mistake: {mistake}\n\
-         open {krate}/{file} and read \"{title}\" (book/src/{chapter})\n\
-         hint: {hint}",
+         open {krate}/{file} and read \"{title}\" (book/src/{chapter})",
         file = ex.file(),
         title = ex.chapter_title,
         chapter = ex.chapter,
-        hint = ex.hint_text(),
     );
     text
 }

@@ -56,7 +56,7 @@ pub fn summary(krate: &str, outcomes: &[Outcome]) -> String {
         let _ = writeln!(text, "    {mark} {:<20} {state}", exercise.name);
     }
     match ran.iter().find(|(_, s)| *s != Standing::Done) {
-        Some((next, _)) => {
+        Some((next, standing)) => {
             let _ = write!(
                 text,
                 "\nnext: {name}: read \"{title}\" (book/src/{chapter}), then open {krate}/{file}\n",
@@ -73,6 +73,18 @@ pub fn summary(krate: &str, outcomes: &[Outcome]) -> String {
                 let _ = writeln!(text, "  the first todo!() it meets: {at}");
             }
             let _ = writeln!(text, "  its checks alone: cargo test -p {krate} -- {}", next.name);
+            // The hint once the learner has tried and a check found a mistake, once per run.
+            let failed = outcomes
+                .iter()
+                .any(|o| o.check.exercise == next.name && o.verdict == Verdict::Fail);
+            if matches!(standing, Standing::Started { .. }) && failed {
+                let _ = writeln!(
+                    text,
+                    "  hint (book/src/hints/{}.md): {}",
+                    next.name,
+                    next.hint_text()
+                );
+            }
         }
         None if ran.len() == EXERCISES.len() => {
             text.push_str("\nevery exercise is done. Well done!\n")
