@@ -4,9 +4,9 @@
 //! number (RFC 791); people write that number as four decimal bytes separated
 //! by dots, `192.0.2.10`. This module reads such text into a
 //! `std::net::Ipv4Addr`, accepting exactly what Rust's own
-//! `"…".parse::<Ipv4Addr>()` accepts: four parts, each one to three ASCII
-//! digits, no leading zero (a C parser would read `010` as octal 8), at most
-//! 255. Nothing else is allowed: no sign, no spaces, no fewer or more parts.
+//! `"…".parse::<Ipv4Addr>()` accepts: four parts, each ASCII digits only,
+//! no leading zero (a C parser would read `010` as octal 8), at most 255 (so
+//! a valid part has one to three digits). Nothing else is allowed: no sign, no spaces, no fewer or more parts.
 //! When the text is not an address, the error says which rule it broke.
 
 use std::fmt;
@@ -72,8 +72,8 @@ pub fn ipv4_parse(text: &str) -> Result<Ipv4Addr, Ipv4ParseError> {
 // ANCHOR_END: ipv4_parse
 
 // ANCHOR: parse_part
-/// Parses one part of a dotted quad: one to three ASCII digits, no leading
-/// zero, 0 to 255.
+/// Parses one part of a dotted quad: ASCII digits only, no leading zero,
+/// 0 to 255.
 fn parse_part(part: &str) -> Result<u8, Ipv4ParseError> {
     if part.is_empty() {
         return Err(Ipv4ParseError::EmptyPart);

@@ -156,10 +156,20 @@ fn expect_error(
         match got {
             Err(err) if err == want => {}
             Err(err) => {
-                return Err(session.wrong(
-                    format!("ipv4_parse({text:?}) to be Err({want:?})"),
-                    format!("returning {err:?} for it: {rule}"),
-                ));
+                let by_length =
+                    err == Ipv4ParseError::OutOfRange && text.split('.').any(|part| part.len() > 3);
+                let mistake = if by_length {
+                    format!(
+                        "judging a part by its length: a part of four or more characters is out \
+                         of range only if it is all digits with no leading zero, so test those \
+                         rules before the value ({rule})"
+                    )
+                } else {
+                    format!("returning {err:?} for it: {rule}")
+                };
+                return Err(
+                    session.wrong(format!("ipv4_parse({text:?}) to be Err({want:?})"), mistake)
+                );
             }
             Ok(addr) => {
                 return Err(session.wrong(
@@ -184,7 +194,7 @@ fn rejects_an_empty_part(session: &Session) -> Result<(), Failure> {
 fn rejects_a_leading_zero(session: &Session) -> Result<(), Failure> {
     expect_error(
         session,
-        &["01.2.3.4", "0.0.0.00", "192.168.001.010", "1.2.3.09"],
+        &["01.2.3.4", "0.0.0.00", "192.168.001.010", "1.2.3.09", "1.2.3.0000", "0001.2.3.4"],
         Ipv4ParseError::LeadingZero,
         "each has a part of two or more digits that starts with `0`, and nothing else wrong",
     )
@@ -202,6 +212,8 @@ fn rejects_a_non_digit(session: &Session) -> Result<(), Failure> {
             "a.b.c.d",
             "1.2.3.4\n",
             "1.2.3.\u{ff14}",
+            "1.2.3.12a4",
+            "1.2.3. 255",
             "\u{661}.\u{662}.\u{663}.\u{664}",
         ],
         Ipv4ParseError::NotADigit,

@@ -116,13 +116,24 @@ fn expect_errors(
     for (text, want) in cases {
         let got = parse(session, text)?;
         if got.as_ref().err() != Some(want) {
+            let expected = format!("Err({want:?}) for {text:?}");
+            if let Err(ParseMacError::WrongGroupLength { group, .. }) = &got
+                && group.chars().count() == 2
+            {
+                return Err(session.wrong(
+                    expected,
+                    format!(
+                        "measuring a group with `str::len`, which counts bytes: {group:?} is two \
+                         characters but {} bytes; count `chars()`, or test the digits first",
+                        group.len()
+                    ),
+                ));
+            }
             let what = match got {
                 Ok(_) => "it was accepted".to_string(),
                 Err(err) => format!("it gave {err:?}"),
             };
-            return Err(
-                session.wrong(format!("Err({want:?}) for {text:?}"), format!("{what}: {mistake}"))
-            );
+            return Err(session.wrong(expected, format!("{what}: {mistake}")));
         }
     }
     Ok(())
@@ -205,6 +216,8 @@ fn rejects_characters_that_are_not_hex_digits(session: &Session) -> Result<(), F
             ("00-1A-2B-3C-4D-5Z", ParseMacError::InvalidDigit('Z')),
             ("001a.2b3c.4d5x", ParseMacError::InvalidDigit('x')),
             ("00:1a:2b:3c:4d: e", ParseMacError::InvalidDigit(' ')),
+            // Two characters, three bytes: a group's length counts characters.
+            ("00:1a:2b:3c:4d:5é", ParseMacError::InvalidDigit('é')),
         ],
         "only 0-9, a-f and A-F are hex digits, and the error names the first other character: \
          `u8::from_str_radix` also takes a leading `+`, so test each character with \

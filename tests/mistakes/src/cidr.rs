@@ -13,6 +13,11 @@ pub use solutions::cidr::{CidrError, MAX_PREFIX};
 /// Each mistake made here, the checks that must catch it, and words their message must contain.
 pub const MISTAKES: &[Mistake] = &[
     (
+        "cidr_parses_the_prefix_as_u8",
+        &["cidr::rejects_a_prefix_over_32", "cidr::rejects_malformed_text"],
+        "u8",
+    ),
+    (
         "cidr_mask_shifts_by_32",
         &["cidr::handles_prefix_0", "cidr::handles_every_prefix_length"],
         "shifting a u32 by 32",
@@ -127,6 +132,9 @@ impl FromStr for Cidr {
         };
         let (addr, prefix) = split.ok_or(CidrError::MissingSlash)?;
         let addr: Ipv4Addr = addr.parse().map_err(|_| CidrError::BadAddress)?;
+        if making("cidr_parses_the_prefix_as_u8") {
+            return Cidr::new(addr, prefix.parse::<u8>().map_err(|_| CidrError::BadPrefix)?);
+        }
         if prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_digit()) {
             return Err(CidrError::BadPrefix);
         }

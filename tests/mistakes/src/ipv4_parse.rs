@@ -9,6 +9,11 @@ pub use solutions::ipv4_parse::Ipv4ParseError;
 /// Each mistake made here, the checks that must catch it, and words their message must contain.
 pub const MISTAKES: &[Mistake] = &[
     (
+        "ipparse_caps_at_three_characters",
+        &["ipv4_parse::rejects_a_non_digit", "ipv4_parse::rejects_a_leading_zero"],
+        "by its length",
+    ),
+    (
         "ipparse_uses_u8_parse",
         &[
             "ipv4_parse::rejects_a_non_digit",
@@ -76,6 +81,9 @@ pub fn ipv4_parse(text: &str) -> Result<Ipv4Addr, Ipv4ParseError> {
 }
 
 fn parse_part(part: &str) -> Result<u8, Ipv4ParseError> {
+    if making("ipparse_caps_at_three_characters") && part.len() > 3 {
+        return Err(Ipv4ParseError::OutOfRange);
+    }
     if part.is_empty() {
         return if making("ipparse_empty_part_is_zero") {
             Ok(0)

@@ -10,6 +10,7 @@ pub use solutions::mac::{GROUP_BIT, LOCAL_BIT, ParseMacError};
 
 /// Each mistake made here, the checks that must catch it, and words their message must contain.
 pub const MISTAKES: &[Mistake] = &[
+    ("mac_counts_bytes", &["mac::rejects_characters_that_are_not_hex_digits"], "counts bytes"),
     ("mac_lower_case_only", &["mac::parses_all_three_notations_in_any_case"], "upper-case hex"),
     ("mac_splits_on_any_separator", &["mac::rejects_mixed_separators"], "splitting on any"),
     ("mac_from_str_radix", &["mac::rejects_characters_that_are_not_hex_digits"], "from_str_radix"),
@@ -60,6 +61,13 @@ impl FromStr for MacAddress {
         if making("mac_lower_case_only") {
             if let Some(upper) = text.chars().find(char::is_ascii_uppercase) {
                 return Err(ParseMacError::InvalidDigit(upper));
+            }
+        }
+        if making("mac_counts_bytes") && text.contains(':') {
+            // Group lengths measured with `str::len`, in bytes, before the digits.
+            if let Some(group) = text.split(':').find(|group| group.len() != 2) {
+                let group = group.to_string();
+                return Err(ParseMacError::WrongGroupLength { separator: ':', group });
             }
         }
         if making("mac_splits_on_any_separator") {
