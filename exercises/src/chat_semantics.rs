@@ -36,8 +36,7 @@ pub enum Action {
 // ANCHOR: respond
 /// What the server does about `question`, one decoded line without its line ending.
 pub fn respond(question: &str) -> Action {
-    // TODO: `match` the whole question against the table above: Reply for an answer
-    // that keeps the connection open, ReplyAndClose for `bye`, DEFAULT_REPLY otherwise.
+    // TODO: `match` the whole question, one arm per row of the table above.
     todo!("decide what the server does")
 }
 // ANCHOR_END: respond

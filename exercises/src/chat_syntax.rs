@@ -62,9 +62,8 @@ impl std::error::Error for SyntaxError {}
 /// Refuses a message holding `\r` or `\n` (the peer would read it as two lines, or lose
 /// its last `\r`), and a message too long for the peer to accept.
 pub fn encode(message: &str) -> Result<Vec<u8>, SyntaxError> {
-    // TODO: refuse a message that contains '\r' or '\n' (`str::contains`), and one whose
-    // bytes plus the `\n` exceed MAX_LINE_LEN (`str::len` counts bytes); otherwise return
-    // the message's bytes followed by b'\n'.
+    // TODO: return the line's bytes, or the SyntaxError that the chapter's "What `encode`
+    // refuses" gives (`str::contains`, `str::len`).
     todo!("encode a message as one line")
 }
 // ANCHOR_END: encode
@@ -74,10 +73,8 @@ pub fn encode(message: &str) -> Result<Vec<u8>, SyntaxError> {
 /// `\r` just before it, and how many bytes of `bytes` the line took, its ending included.
 /// The bytes after those belong to the next line; they are not looked at.
 pub fn decode(bytes: &[u8]) -> Result<(&str, usize), SyntaxError> {
-    // TODO: find the first b'\n' (`iter().position`). Without one, the line is Incomplete,
-    // unless it can already never fit in MAX_LINE_LEN. With one, check the length (the
-    // `\n` counts), drop one b'\r' before the `\n` (`strip_suffix`), and check the UTF-8
-    // with `std::str::from_utf8` (its error goes into NotUtf8).
+    // TODO: decode the first line by the chapter's chat_syntax rules; find its end with
+    // `iter().position` and check its UTF-8 with `std::str::from_utf8`.
     todo!("decode the first line")
 }
 // ANCHOR_END: decode

@@ -67,11 +67,8 @@ impl std::error::Error for TimingError {}
 /// the conversation is in `state`. Returns the state it moves to and the line to answer,
 /// or the reason the line is refused, in which case the state stays as it was.
 pub fn on_line(state: State, line: &str) -> Result<(State, &'static str), TimingError> {
-    // TODO: `match (state, line)` and give each arrow of the state diagram an arm:
-    // AwaitingHello takes `hello` (-> Chatting, "hi") and `bye` (-> Closed, "bye") and
-    // refuses the rest with NotGreeted; Chatting refuses `hello` with AlreadyGreeted and
-    // answers any other line with `chat_semantics::respond` (a ReplyAndClose moves to
-    // Closed); Closed refuses every line with AfterBye.
+    // TODO: `match (state, line)`, one arm per arrow of the chapter's state diagram;
+    // questions go to `chat_semantics::respond`.
     todo!("one step of the conversation")
 }
 // ANCHOR_END: on_line
@@ -81,9 +78,7 @@ pub fn on_line(state: State, line: &str) -> Result<(State, &'static str), Timing
 /// line is answered with its error and leaves the state as it was, so the lines after it
 /// are judged as if it had never come.
 pub fn converse(lines: &[&str]) -> Vec<Result<&'static str, TimingError>> {
-    // TODO: start in State::AwaitingHello and call `on_line` for each line, pushing its
-    // answer or its error. Move to the new state only when the line was accepted; after
-    // an error, carry on with the next line.
+    // TODO: call `on_line` for each line in turn and collect its outcomes.
     todo!("run a whole conversation")
 }
 // ANCHOR_END: converse

@@ -21,11 +21,8 @@
 /// byte is the high byte of a word whose low byte is zero. The sum of no bytes
 /// is 0.
 pub fn ones_complement_sum(bytes: &[u8]) -> u16 {
-    // TODO: add the bytes two at a time as big-endian words (`chunks_exact(2)`,
-    // `u16::from_be_bytes`) in a wider integer such as a u64, so that no carry
-    // is lost; a last odd byte is the word `[last, 0]`. Then add the carries
-    // (`sum >> 16`) back into the low 16 bits, again and again until the sum
-    // fits in a u16.
+    // TODO: add up the words as the chapter's checksum section says, in a
+    // u64 (`chunks_exact`, `u16::from_be_bytes`).
     todo!("the one's complement sum of 16-bit words")
 }
 // ANCHOR_END: sum
@@ -36,7 +33,7 @@ pub fn ones_complement_sum(bytes: &[u8]) -> u16 {
 /// is the value to write into the field; over a header as received, checksum
 /// field included, it is 0 when the header is intact.
 pub fn internet_checksum(bytes: &[u8]) -> u16 {
-    // TODO: invert the bits (`!`) of `ones_complement_sum(bytes)`.
+    // TODO: compute it from `ones_complement_sum`.
     todo!("the complement of the sum")
 }
 // ANCHOR_END: checksum

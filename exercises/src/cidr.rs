@@ -75,10 +75,7 @@ impl fmt::Display for Cidr {
 /// The mask of a prefix length as a 32-bit number: `prefix` one-bits, then
 /// zeros. `prefix` is at most 32.
 fn mask_bits(prefix: u8) -> u32 {
-    // TODO: `prefix` one-bits then 32 - prefix zero-bits.
-    // `u32::MAX << (32 - prefix)` is right except for a /0, where it would
-    // shift by 32: use `u32::checked_shl`, which returns None then, and a /0
-    // mask has no one-bits.
+    // TODO: return the mask; the chapter shows the /0 trap (`u32::checked_shl`).
     todo!("the mask of a prefix length")
 }
 // ANCHOR_END: mask_bits
@@ -89,10 +86,8 @@ impl Cidr {
     /// `addr` are cleared: `new(192.168.1.77, 26)` is `192.168.1.64/26`. A
     /// prefix length over 32 is [`CidrError::PrefixTooLong`].
     pub fn new(addr: Ipv4Addr, prefix: u8) -> Result<Cidr, CidrError> {
-        // TODO: return Err(CidrError::PrefixTooLong) for a prefix over
-        // MAX_PREFIX; otherwise clear the host bits: network = addr AND
-        // mask_bits(prefix), working on `addr.to_bits()` and back with
-        // `Ipv4Addr::from_bits`.
+        // TODO: return the block, or PrefixTooLong; clear the host bits with
+        // `mask_bits` on `addr.to_bits()`, and come back with `Ipv4Addr::from_bits`.
         todo!("build the block, its host bits cleared")
     }
 
@@ -113,8 +108,7 @@ impl Cidr {
 impl Cidr {
     /// The mask: `prefix` one-bits then zeros, `255.255.255.192` for a /26.
     pub fn mask(&self) -> Ipv4Addr {
-        // TODO: turn mask_bits(self.prefix) into an address with
-        // `Ipv4Addr::from_bits`.
+        // TODO: turn `mask_bits` into an Ipv4Addr (`Ipv4Addr::from_bits`).
         todo!("the mask as an address")
     }
 
@@ -122,8 +116,7 @@ impl Cidr {
     /// address of a /0 to /30. A /31 has no broadcast address (RFC 3021) and a
     /// /32 has a single address; for them this is still the last address.
     pub fn broadcast(&self) -> Ipv4Addr {
-        // TODO: the network with every host bit set: network OR (NOT mask), as
-        // u32s.
+        // TODO: compute it with bitwise operators on u32s.
         todo!("the last address of the block")
     }
 
@@ -132,16 +125,14 @@ impl Cidr {
     /// both addresses of a /31 on a point-to-point link (2, RFC 3021), and the
     /// one address of a /32 (1).
     pub fn host_count(&self) -> u32 {
-        // TODO: 1 for a /32, 2 for a /31 (RFC 3021), otherwise
-        // 2^(32 - prefix) - 2. For a /0 that is 2^32 - 2: 2^32 itself does not
-        // fit in a u32, but 2^(32 - prefix) - 1 does, and it is `!mask`.
+        // TODO: count by the chapter's cidr decisions; 2^32 does not fit in a u32.
         todo!("how many hosts the block holds")
     }
 
     /// Whether `addr` is in the block: whether its first `prefix` bits are the
     /// network's.
     pub fn contains(&self, addr: Ipv4Addr) -> bool {
-        // TODO: compare the first `prefix` bits: addr AND mask == network.
+        // TODO: compare the first `prefix` bits, as u32s.
         todo!("whether addr is in the block")
     }
 }
@@ -154,11 +145,8 @@ impl FromStr for Cidr {
     type Err = CidrError;
 
     fn from_str(text: &str) -> Result<Cidr, CidrError> {
-        // TODO: split at the first '/' (`str::split_once`; none is
-        // MissingSlash), parse the address with `parse::<Ipv4Addr>()` (an error
-        // is BadAddress), accept only ASCII digits as the prefix (else
-        // BadPrefix; a number too big for a u8 is PrefixTooLong), then build
-        // the block with `Cidr::new`.
+        // TODO: split at the `/` (`str::split_once`), read both halves by the
+        // chapter's cidr rules, and build the block with `Cidr::new`.
         todo!("parse `a.b.c.d/n`")
     }
 }

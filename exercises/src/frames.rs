@@ -148,9 +148,8 @@ impl Error for FrameError {}
 /// (where a result of 0 is sent as 0xffff). Over a datagram as received, it is
 /// 0 when the datagram is intact.
 pub fn udp_checksum(src_ip: Ipv4Addr, dst_ip: Ipv4Addr, datagram: &[u8]) -> u16 {
-    // TODO: put the 12-byte pseudo-header (source address, destination address,
-    // a zero byte, PROTOCOL_UDP, the datagram's length as a big-endian u16) and
-    // then `datagram` into one Vec<u8>, and return its `internet_checksum`.
+    // TODO: return the `internet_checksum` of the chapter's pseudo-header
+    // followed by `datagram`, gathered in one Vec<u8>.
     todo!("the checksum over the pseudo-header and the datagram")
 }
 // ANCHOR_END: udp_checksum
@@ -162,13 +161,8 @@ pub fn udp_checksum(src_ip: Ipv4Addr, dst_ip: Ipv4Addr, datagram: &[u8]) -> u16 
 /// The IPv4 header has no options, type of service 0, identification 0, "don't
 /// fragment", time to live [`TTL`] and both checksums filled in.
 pub fn build(frame: &Frame) -> Result<Vec<u8>, FrameError> {
-    // TODO: refuse a payload over MAX_PAYLOAD_LEN. Then push the three headers
-    // and the payload into a Vec<u8> in the order of the chapter's tables,
-    // numbers with `to_be_bytes`. Write each checksum field as 0 first, then
-    // fill it in: the IPv4 one with `internet_checksum` over the 20-byte
-    // header, the UDP one with `udp_checksum` over the UDP header and data (a
-    // result of 0 is sent as 0xffff). Last, pad with zero bytes (`resize`) to
-    // MIN_FRAME_LEN.
+    // TODO: lay the frame out in a Vec<u8> as the chapter's tables say
+    // (`to_be_bytes`, `Ipv4Addr::octets`), checksums and padding included.
     todo!("build the Ethernet, IPv4 and UDP headers")
 }
 // ANCHOR_END: build
@@ -179,13 +173,8 @@ pub fn build(frame: &Frame) -> Result<Vec<u8>, FrameError> {
 /// checksum. Padding after the IPv4 packet is ignored; a UDP checksum of 0
 /// means "none".
 pub fn parse(bytes: &[u8]) -> Result<Frame, FrameError> {
-    // TODO: read the headers outside in, checking before each read that the
-    // bytes are there (`get`, `split_at_checked`, or compare lengths first):
-    // never index past the end. Ethernet: MACs and EtherType. IPv4: version,
-    // IHL (the header is IHL * 4 bytes), `internet_checksum` of the header must
-    // be 0, protocol, total length (what follows it is padding). UDP: its
-    // length must match, `udp_checksum` must be 0 unless the checksum field is
-    // 0. Return the FrameError variant that says what is wrong.
+    // TODO: run the chapter's "What `parse` checks" and read the fields; use
+    // `get` or `split_at_checked`, so that a short frame is an error, not a panic.
     todo!("check and read the Ethernet, IPv4 and UDP headers")
 }
 // ANCHOR_END: parse

@@ -60,10 +60,8 @@ impl std::error::Error for Ipv4ParseError {}
 /// exactly the texts that `"…".parse::<Ipv4Addr>()` accepts, and naming the
 /// rule a rejected text breaks.
 pub fn ipv4_parse(text: &str) -> Result<Ipv4Addr, Ipv4ParseError> {
-    // TODO: split `text` at each '.' (`str::split`), take exactly four parts
-    // with `next()` (running out is TooFewParts), turn each into a byte with
-    // `parse_part`, demand that no part is left (else TooManyParts), and build
-    // the address from the four bytes with `Ipv4Addr::from([a, b, c, d])`.
+    // TODO: read the parts of `text` (`str::split`) with `parse_part`, and build
+    // the address with `Ipv4Addr::from([a, b, c, d])`.
     todo!("parse four parts and build the Ipv4Addr")
 }
 // ANCHOR_END: ipv4_parse
@@ -72,11 +70,8 @@ pub fn ipv4_parse(text: &str) -> Result<Ipv4Addr, Ipv4ParseError> {
 /// Parses one part of a dotted quad: ASCII digits only, no leading zero,
 /// 0 to 255.
 fn parse_part(part: &str) -> Result<u8, Ipv4ParseError> {
-    // TODO: return EmptyPart if there are no characters, NotADigit if a byte is
-    // not `u8::is_ascii_digit` (do not trust `str::parse::<u8>()`: it accepts a
-    // `+`), and LeadingZero if there are two or more digits and the first is
-    // '0'. Then add up the digits (value * 10 + digit) and return OutOfRange as
-    // soon as the value passes 255, so that a long part cannot overflow.
+    // TODO: return the part's value by the chapter's ipv4_parse rules; test bytes
+    // with `u8::is_ascii_digit`, not `str::parse`.
     todo!("parse one part into a byte")
 }
 // ANCHOR_END: parse_part

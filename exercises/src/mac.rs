@@ -75,12 +75,8 @@ impl FromStr for MacAddress {
     /// Reads `00:1a:2b:3c:4d:5e`, `00-1A-2B-3C-4D-5E` or `001a.2b3c.4d5e`, in
     /// upper or lower case.
     fn from_str(text: &str) -> Result<MacAddress, ParseMacError> {
-        // TODO: find which of ':', '-' and '.' the text contains (none:
-        // NoSeparator; more than one kind: MixedSeparators); `split` on it and
-        // check the number of groups (6, or 3 for '.') and of digits in each
-        // (2, or 4 for '.'); turn each character into its value with
-        // `char::to_digit(16)` (InvalidDigit if it is None); join each two
-        // digits into a byte, the first digit as the high four bits.
+        // TODO: read the text by the chapter's "Reading" rules (`split`,
+        // `char::to_digit(16)`); each broken rule has its own ParseMacError.
         todo!("parse a MAC address")
     }
 }
@@ -91,8 +87,7 @@ impl fmt::Display for MacAddress {
     /// The canonical form: lower case, two digits a byte, separated by colons,
     /// as Linux's `ip link` prints it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // TODO: `write!` the six bytes as lower-case hex, two digits each
-        // (`{:02x}`), separated by ':'.
+        // TODO: `write!` the canonical form (`{:02x}`).
         todo!("print the canonical form")
     }
 }
@@ -104,7 +99,7 @@ impl MacAddress {
     /// the lowest bit of the first byte, is 1. It is the first address bit on
     /// the wire, because Ethernet sends each byte lowest bit first.
     pub fn is_multicast(&self) -> bool {
-        // TODO: test the I/G bit (GROUP_BIT) of the first byte with `&`.
+        // TODO: test GROUP_BIT in the first byte with `&`.
         todo!("the I/G bit")
     }
 
@@ -112,21 +107,21 @@ impl MacAddress {
     /// maker's OUI): the U/L bit, the second-lowest bit of the first byte, is
     /// 1.
     pub fn is_local(&self) -> bool {
-        // TODO: test the U/L bit (LOCAL_BIT) of the first byte with `&`.
+        // TODO: test LOCAL_BIT in the first byte with `&`.
         todo!("the U/L bit")
     }
 
     /// Whether this is the broadcast address `ff:ff:ff:ff:ff:ff`, "every
     /// interface on the link". It is a group address too.
     pub fn is_broadcast(&self) -> bool {
-        // TODO: compare all six bytes with 0xff.
+        // TODO: compare the bytes with the broadcast address's.
         todo!("all ones")
     }
 
     /// The first three bytes, as written. For a universally administered
     /// address this is the OUI the IEEE assigned to the maker.
     pub fn oui(&self) -> [u8; 3] {
-        // TODO: return the first three bytes.
+        // TODO: return the first three bytes as an array.
         todo!("the first three bytes")
     }
 }
@@ -137,16 +132,14 @@ impl MacAddress {
     /// The modified EUI-64 interface identifier (RFC 4291, Appendix A): `ff:fe`
     /// inserted between the third and fourth bytes, and the U/L bit flipped.
     pub fn interface_id(&self) -> [u8; 8] {
-        // TODO: insert 0xff, 0xfe after the third byte and flip the U/L bit of
-        // the first byte with `^` (XOR): flipped, not set.
+        // TODO: follow the chapter's modified EUI-64 recipe; flip with `^`.
         todo!("the modified EUI-64 interface identifier")
     }
 
     /// The IPv6 link-local address of this interface: the prefix fe80::/64
     /// followed by the interface identifier.
     pub fn link_local(&self) -> Ipv6Addr {
-        // TODO: build 16 bytes: 0xfe, 0x80, six zero bytes, then
-        // `interface_id()`; turn them into an address with `Ipv6Addr::from`.
+        // TODO: put fe80::/64 and `interface_id()` into 16 bytes, then `Ipv6Addr::from`.
         todo!("fe80::/64 and the interface identifier")
     }
 }

@@ -65,7 +65,7 @@ impl Nat {
     /// ports from `ports` (such as `61001..=61100`). A mapping that no packet has used for
     /// `idle_secs` seconds has expired.
     pub fn new(public: Ipv4Addr, ports: RangeInclusive<u16>, idle_secs: u64) -> Nat {
-        // TODO: keep the three parameters and start with two empty tables.
+        // TODO: build a Nat with empty tables.
         todo!("an empty NAT table")
     }
     // ANCHOR_END: new
@@ -83,11 +83,8 @@ impl Nat {
         inside: SocketAddrV4,
         now: u64,
     ) -> Result<SocketAddrV4, PortsExhausted> {
-        // TODO: expire idle mappings first. If `inside` has a mapping, take its port;
-        // otherwise find a port in `self.ports` that `by_port` does not hold (iterate
-        // `self.ports.clone()`), or return `Err(PortsExhausted)`, and record it in both
-        // tables. Mark the mapping used at `now`; return
-        // `SocketAddrV4::new(self.public, port)`.
+        // TODO: find or make the mapping of `inside` by the chapter's nat rules; keep
+        // `by_port` and `by_inside` in step, and call `expire`.
         todo!("map an inside endpoint to an outside port")
     }
     // ANCHOR_END: outbound
@@ -97,8 +94,7 @@ impl Nat {
     /// `now`: returns the inside endpoint to deliver it to, or `None` to drop it because no
     /// live mapping holds that port. A delivered packet counts as a use of the mapping.
     pub fn inbound(&mut self, outside_port: u16, now: u64) -> Option<SocketAddrV4> {
-        // TODO: expire idle mappings first. Look the port up in `by_port`: no row means
-        // drop (`None`); a row is used at `now`, and its inside endpoint is the answer.
+        // TODO: look `outside_port` up in `by_port`, after calling `expire`.
         todo!("find the inside endpoint of an outside port")
     }
     // ANCHOR_END: inbound
@@ -109,8 +105,7 @@ impl Nat {
     /// mapping next time. (Checking every row on every packet is fine for a lesson; a
     /// real NAT keeps its rows in order of expiry.)
     fn expire(&mut self, now: u64) {
-        // TODO: remove every row with `now - last_used >= idle_secs` from `by_port`
-        // (`BTreeMap::retain`) and remove its inside endpoint from `by_inside` too.
+        // TODO: remove idle rows from both maps (`BTreeMap::retain`).
         todo!("forget idle mappings")
     }
     // ANCHOR_END: expire

@@ -35,9 +35,7 @@ pub const LAST_USER_PORT: u16 = 49151;
 
 /// The range `port` belongs to.
 pub fn port_range(port: u16) -> PortRange {
-    // TODO: match on `port` with inclusive range patterns
-    // (`0..=LAST_SYSTEM_PORT`, ...) and return the PortRange whose bounds, from
-    // RFC 6335, contain it.
+    // TODO: `match` on `port` with inclusive range patterns (`..=`).
     todo!("the range of `port`")
 }
 // ANCHOR_END: range
@@ -60,9 +58,8 @@ pub enum Transport {
 /// other name, including the empty string and names with spaces around them,
 /// gives `None`.
 pub fn well_known(service: &str) -> Option<(Transport, u16)> {
-    // TODO: ignore ASCII case (`to_ascii_lowercase` or `eq_ignore_ascii_case`)
-    // and match the five names to their (Transport, port); anything else is
-    // None.
+    // TODO: look the name up in the chapter's "Well-known ports" table,
+    // ignoring ASCII case (`eq_ignore_ascii_case` or `to_ascii_lowercase`).
     todo!("the transport and port of `service`")
 }
 // ANCHOR_END: well_known
@@ -74,8 +71,7 @@ pub fn well_known(service: &str) -> Option<(Transport, u16)> {
 /// tells which. The listener is closed when this function returns, so the port
 /// is free again for whoever binds it next.
 pub fn ephemeral_port() -> io::Result<u16> {
-    // TODO: bind a TcpListener to 127.0.0.1 port 0, ask it for its
-    // `local_addr()`, and return that address's port (not the 0 you asked for).
+    // TODO: bind a `TcpListener` to port 0 and ask its `local_addr()`.
     todo!("a port the OS picks")
 }
 // ANCHOR_END: ephemeral

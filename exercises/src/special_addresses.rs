@@ -56,16 +56,15 @@ pub enum AddressKind {
 /// bits are those of `network`. A prefix length of 0 matches every address, 32 only
 /// `network` itself; it is never more than 32.
 pub fn in_prefix_v4(addr: Ipv4Addr, network: Ipv4Addr, prefix_len: u8) -> bool {
-    // TODO: turn both addresses into numbers with `u32::from`, build a mask of
-    // `prefix_len` one-bits followed by zeros, and compare the masked numbers. Careful:
-    // `u32::MAX << 32` overflows, and /0 needs a mask of all zeros (`checked_shl` helps).
+    // TODO: compare the first `prefix_len` bits as u32s (`u32::from`); mind the /0 trap
+    // the chapter describes (`checked_shl`).
     todo!("compare the first prefix_len bits")
 }
 
 /// Whether `addr` is in the block `network/prefix_len`, as [`in_prefix_v4`] for IPv6's
 /// 128 bits: 0 matches every address, 128 only `network` itself.
 pub fn in_prefix_v6(addr: Ipv6Addr, network: Ipv6Addr, prefix_len: u8) -> bool {
-    // TODO: as in_prefix_v4, with `u128::from` and a 128-bit mask.
+    // TODO: do as in_prefix_v4 does, on u128s (`u128::from`).
     todo!("compare the first prefix_len bits")
 }
 // ANCHOR_END: in_prefix
@@ -81,18 +80,15 @@ pub fn classify(addr: IpAddr) -> AddressKind {
 
 /// The kind of an IPv4 address: the kind of the block it is in, or `Global`.
 pub fn classify_v4(addr: Ipv4Addr) -> AddressKind {
-    // TODO: check the address against each IPv4 block of the chapter's table with
-    // in_prefix_v4 (for example `in_prefix_v4(addr, Ipv4Addr::new(172, 16, 0, 0), 12)`),
-    // and return the kind of the block it is in, or `AddressKind::Global`.
+    // TODO: find the block of the chapter's table that `addr` is in, with in_prefix_v4.
     todo!("find the IPv4 block addr is in")
 }
 
 /// The kind of an IPv6 address. An IPv4-mapped address (`::ffff:a.b.c.d`) is the kind of
 /// the IPv4 address `a.b.c.d` it carries.
 pub fn classify_v6(addr: Ipv6Addr) -> AddressKind {
-    // TODO: first, an IPv4-mapped address (in `::ffff:0:0/96`) is the kind of the IPv4
-    // address in its last 32 bits: `Ipv4Addr::from(u128::from(addr) as u32)`. Otherwise
-    // check the IPv6 blocks with in_prefix_v6, as classify_v4 does, else `Global`.
+    // TODO: as classify_v4, with in_prefix_v6; unwrap an IPv4-mapped address as the
+    // chapter describes.
     todo!("find the IPv6 block addr is in")
 }
 // ANCHOR_END: classify
