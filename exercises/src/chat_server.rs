@@ -70,10 +70,8 @@ pub fn reply(question: &str) -> &'static str {
 /// Reads one line of at most `max` bytes, counting its `\n`, and never reads
 /// more than `max` bytes of it from `reader`, however long the line is.
 pub fn read_line_bounded(reader: &mut impl BufRead, max: usize) -> io::Result<Line> {
-    // TODO: read at most `max` bytes, up to and including the `\n`:
-    // `reader.take(max as u64)` then `read_until(b'\n', &mut bytes)`. No `\n`
-    // at the end means `TooLong` if `max` bytes came, else `End`. Drop the `\n`
-    // and a `\r` before it; `String::from_utf8` tells `Text` from `NotUtf8`.
+    // TODO: read the line's bytes with `Read::take` and `read_until`, then tell
+    // the four kinds of `Line` apart (`String::from_utf8`).
     todo!("read one line of at most `max` bytes")
 }
 // ANCHOR_END: read_line_bounded
@@ -84,12 +82,8 @@ pub fn read_line_bounded(reader: &mut impl BufRead, max: usize) -> io::Result<Li
 /// silence for `idle`. Then it sends the error line, closes the connection and
 /// returns the error.
 pub fn handle_client(stream: TcpStream, idle: Duration) -> io::Result<()> {
-    // TODO: `set_read_timeout(Some(idle))` (and a write timeout) on the stream,
-    // keep one BufReader, and loop over `read_line_bounded(&mut reader,
-    // MAX_LINE)`: answer `Text` with `reply`, return after `bye` or at `End`.
-    // For `TooLong`, `NotUtf8`, or a read error of kind `WouldBlock` or
-    // `TimedOut` (the timeout), write the error line (TOO_LONG, NOT_UTF8,
-    // TIMED_OUT) with its `\n` and return an `io::Error`.
+    // TODO: set the stream's timeouts, then answer lines from `read_line_bounded`
+    // as the table at the top says.
     todo!("answer one client, within limits")
 }
 // ANCHOR_END: handle_client
@@ -99,9 +93,7 @@ pub fn handle_client(stream: TcpStream, idle: Duration) -> io::Result<()> {
 /// own with the idle timeout `idle`. A client's error is reported on stderr; it
 /// never stops the server.
 pub fn serve(listener: TcpListener, idle: Duration) -> io::Result<()> {
-    // TODO: as in tcp_server: loop over `listener.incoming()`, give each client
-    // a thread that calls `handle_client(stream, idle)` and reports its error
-    // on stderr.
+    // TODO: a thread per client, as in tcp_server, calling `handle_client`.
     todo!("accept clients forever")
 }
 // ANCHOR_END: serve

@@ -202,10 +202,7 @@ pub fn read_u32(msg: &[u8], at: usize) -> Result<u32, DnsError> {
 /// and a zero byte at the end. A final dot is allowed (`example.com.`); `.` alone is
 /// the root, a single zero byte.
 pub fn encode_name(name: &str, out: &mut Vec<u8>) -> Result<(), DnsError> {
-    // TODO: strip one final dot; unless nothing is left (the root), split on '.' and push
-    // each label's length byte then its bytes, refusing an empty label or one over
-    // MAX_LABEL_LEN with DnsError::BadName; push the final 0; refuse more than MAX_NAME_LEN
-    // bytes in all; then append the bytes to `out`.
+    // TODO: write the labels. The limits are under "Names on the wire".
     todo!("encode a name as labels")
 }
 // ANCHOR_END: encode
@@ -214,8 +211,7 @@ pub fn encode_name(name: &str, out: &mut Vec<u8>) -> Result<(), DnsError> {
 /// A query with this ID for `name`'s records of type `qtype`, class IN: the header with
 /// only RD set and one question, then the question.
 pub fn build_query(id: u16, name: &str, qtype: u16) -> Result<Vec<u8>, DnsError> {
-    // TODO: the six header fields as big-endian u16s (`to_be_bytes`): id, FLAG_RD, 1, 0, 0, 0;
-    // then `encode_name(name, ..)?`, then qtype and CLASS_IN.
+    // TODO: the header, then the question (`u16::to_be_bytes`, `encode_name`).
     todo!("build a query")
 }
 // ANCHOR_END: build
@@ -223,7 +219,7 @@ pub fn build_query(id: u16, name: &str, qtype: u16) -> Result<Vec<u8>, DnsError>
 // ANCHOR: header
 /// Reads the 12-byte header at the start of `msg`.
 pub fn parse_header(msg: &[u8]) -> Result<Header, DnsError> {
-    // TODO: six `read_u16`s, at offsets 0, 2, 4, 6, 8 and 10, into a Header.
+    // TODO: read the six fields with `read_u16`.
     todo!("read the header")
 }
 // ANCHOR_END: header
@@ -233,12 +229,8 @@ pub fn parse_header(msg: &[u8]) -> Result<Header, DnsError> {
 /// Returns it dotted, without a final dot (`.` for the root), and the offset just past
 /// the name where it started: past its zero byte, or past its first pointer.
 pub fn read_name(msg: &[u8], start: usize) -> Result<(String, usize), DnsError> {
-    // TODO: loop over length bytes with `msg.get(at)`: 0 ends the name; a top two bits of 00
-    // start a label of that length (read with `msg.get(..)`); 11 start a 2-byte pointer
-    // whose low 14 bits are where to go on reading. The first pointer, or else the zero
-    // byte, marks where the name ends in place. Return DnsError::Malformed for anything out
-    // of bounds, a pointer that does not point before the labels it continues, types 01
-    // and 10, or a name over MAX_NAME_LEN bytes.
+    // TODO: follow labels and pointers, reading with `msg.get`. What to refuse is under
+    // "A real answer, and name compression".
     todo!("read a possibly compressed name")
 }
 // ANCHOR_END: read_name
@@ -247,9 +239,8 @@ pub fn read_name(msg: &[u8], start: usize) -> Result<(String, usize), DnsError> 
 /// Reads a whole response: the header, past the questions, then every answer record.
 /// The authority and additional sections are left unread.
 pub fn parse_response(msg: &[u8]) -> Result<Response, DnsError> {
-    // TODO: parse_header, then skip each question (read_name, then 4 bytes). For each
-    // answer: read_name, type, class, TTL, RDLENGTH, then the data: A is 4 bytes, AAAA 16,
-    // CNAME a name (read_name from the data's start); any other type, RecordData::Other.
+    // TODO: skip the questions, then read each answer record (`read_name`, `read_u16`,
+    // `read_u32`); its data as the table in the chapter says.
     todo!("read a response")
 }
 // ANCHOR_END: parse
@@ -259,9 +250,7 @@ pub fn parse_response(msg: &[u8]) -> Result<Response, DnsError> {
 /// checking its header: it must be a response, not truncated, with RCODE 0. Records of
 /// other types, such as the CNAMEs of an alias chain, are passed over.
 pub fn addresses(msg: &[u8], qtype: u16) -> Result<Vec<IpAddr>, DnsError> {
-    // TODO: parse_header and check, in order: QR set (else NotAResponse), TC clear (else
-    // Truncated), RCODE 0 (3 is NoSuchName, others ErrorCode). Then parse_response and keep
-    // the A or AAAA data of the answers whose type is `qtype` and class CLASS_IN.
+    // TODO: check the header as "Checking the answer" says, then collect the addresses.
     todo!("check the reply and collect its addresses")
 }
 // ANCHOR_END: addresses
@@ -279,10 +268,7 @@ pub fn resolve(
     qtype: u16,
     timeout: Duration,
 ) -> Result<Vec<IpAddr>, DnsError> {
-    // TODO: build the query and `send_to` the server; then, until the deadline (now +
-    // timeout), receive into a UDP_MESSAGE_LEN buffer with the read timeout set to what is
-    // left. Ignore replies from another address or with another ID (parse_header), and hand
-    // the first right one to `addresses`. A read that times out is DnsError::Timeout.
+    // TODO: send the query, then wait for the answer with one deadline, as the pinger did.
     todo!("ask the server and wait for the answer")
 }
 // ANCHOR_END: resolve

@@ -112,13 +112,8 @@ pub struct Response {
 /// Lines end in CRLF; a lone LF is accepted too (RFC 9112, section 2.2), so `nc` works.
 /// Reads at most [`MAX_HEAD`] bytes.
 pub fn read_request(reader: &mut impl BufRead) -> Result<Request, BadRequest> {
-    // TODO: cap the reader first: `reader.take(MAX_HEAD as u64)` reports the end after
-    // MAX_HEAD bytes. Read lines with `read_until(b'\n', ..)`: a line without its `\n`
-    // means the cap was reached (`limit() == 0`: TooLarge) or the client left (Gone).
-    // The request line is exactly three parts split by single spaces: a method made of
-    // token characters, a target, and `HTTP/1.1` or `HTTP/1.0`. Each field line is
-    // `name: value` with a token name (no spaces, so `Host :` and folded lines fail).
-    // HTTP/1.1 needs exactly one Host; HTTP/1.0 at most one.
+    // TODO: read lines through `Read::take` and `read_until` (`Take::limit` helps); the
+    // rules are under "The request head" in the chapter.
     todo!("read a request head")
 }
 // ANCHOR_END: read_request
@@ -130,10 +125,8 @@ pub fn read_request(reader: &mut impl BufRead) -> Result<Request, BadRequest> {
 /// segment is joined onto `root`. A target that does not start with `/`, or a bad `%`
 /// escape, is [`BAD_REQUEST`].
 pub fn local_path(root: &Path, target: &str) -> Result<PathBuf, Status> {
-    // TODO: decode first, judge after: `%2e%2e` is `..` and `%2f` is `/` once decoded
-    // (`u8::from_str_radix(hex, 16)` for each `%XX`, then `String::from_utf8`). Then
-    // `split('/')` and `PathBuf::push` one plain name at a time: never `join` the whole
-    // path, since joining an absolute path replaces `root`.
+    // TODO: decode, then build the path with `PathBuf::push`, as "The target is hostile"
+    // in the chapter says (`u8::from_str_radix` reads a `%XX`).
     todo!("map the target to a file under root")
 }
 // ANCHOR_END: local_path
@@ -142,8 +135,7 @@ pub fn local_path(root: &Path, target: &str) -> Result<PathBuf, Status> {
 /// The `Content-Type` for `path`, from [`CONTENT_TYPES`] by its extension in any case,
 /// else [`DEFAULT_CONTENT_TYPE`].
 pub fn content_type(path: &Path) -> &'static str {
-    // TODO: `Path::extension`, then look it up in CONTENT_TYPES with
-    // `eq_ignore_ascii_case`.
+    // TODO: look the extension up (`Path::extension`, `eq_ignore_ascii_case`).
     todo!("name the file's media type")
 }
 // ANCHOR_END: content_type
@@ -153,16 +145,14 @@ pub fn content_type(path: &Path) -> &'static str {
 /// Every response has `Content-Type`, `Content-Length` and `Connection: close`; an
 /// error's body is its status line as text, such as `404 Not Found\n`.
 pub fn answer(root: &Path, request: &Request) -> Response {
-    // TODO: other methods than `GET` and `HEAD` (compared exactly: methods are
-    // case-sensitive) get 405 with `Allow: GET, HEAD`. Then `local_path`, then
-    // `fs::read`: any failure, or a folder (`Path::is_file`), is 404. A HEAD response
-    // has the GET response's head, Content-Length included, and an empty body.
+    // TODO: follow the table, with `local_path` and `fs::read` (`Path::is_file` tells a
+    // file from a folder).
     todo!("answer one request")
 }
 
 /// An error response whose body is its status line, such as `404 Not Found\n`.
 pub fn error_response(status: Status) -> Response {
-    // TODO: a text/plain body `"{code} {reason}\n"` and the three header fields.
+    // TODO: build the response; "The answers" in the chapter gives its head.
     todo!("make an error response")
 }
 // ANCHOR_END: answer
@@ -186,8 +176,7 @@ pub fn bind(addr: &str) -> io::Result<TcpListener> {
 /// Accepts connections forever, each handled by [`handle_connection`] on a thread of
 /// its own. A connection that fails is reported on stderr; the others go on.
 pub fn serve(listener: TcpListener, root: PathBuf) -> io::Result<()> {
-    // TODO: loop over `listener.incoming()`; give each connection a thread (with its own
-    // clone of `root`) that calls `handle_connection` and reports its error on stderr.
+    // TODO: a thread per connection, calling `handle_connection`.
     todo!("accept connections forever")
 }
 
@@ -195,9 +184,8 @@ pub fn serve(listener: TcpListener, root: PathBuf) -> io::Result<()> {
 /// bad head), and returns, which closes the connection. A client gone before its head
 /// ended gets no answer. A client idle for [`IDLE`] is dropped.
 pub fn handle_connection(stream: TcpStream, root: &Path) -> io::Result<()> {
-    // TODO: `set_read_timeout(Some(IDLE))`; `read_request` through a `BufReader` over a
-    // `try_clone` of the stream; `answer` it, or make the 400 or 431 response; write it
-    // to the stream and return.
+    // TODO: set the read timeout, `read_request` through a `BufReader`, answer, and
+    // write the response (`try_clone` gives a second handle).
     todo!("serve one connection")
 }
 // ANCHOR_END: serve

@@ -96,9 +96,7 @@ pub const CRC32_TABLE: [u32; 256] = {
 /// b)` is `crc32(0, ab)`. The CRC-32 of Ethernet, zip and PNG: `crc32(0,
 /// b"123456789")` is `0xcbf43926`.
 pub fn crc32(crc: u32, bytes: &[u8]) -> u32 {
-    // TODO: keep a 32-bit register, starting at `!crc`. For each byte: xor it
-    // into the low 8 bits of the register, look those 8 bits up in CRC32_TABLE,
-    // and set the register to `(register >> 8) ^ entry`. Return `!register`.
+    // TODO: the table-driven algorithm under "CRC-32" in the chapter (CRC32_TABLE).
     todo!("CRC-32")
 }
 // ANCHOR_END: crc32
@@ -107,8 +105,7 @@ pub fn crc32(crc: u32, bytes: &[u8]) -> u32 {
 /// Whether `name` is a plain file name that stays inside the receiver's
 /// directory: not empty, not `.` or `..`, without `/`, `\` or NUL.
 pub fn is_safe_name(name: &str) -> bool {
-    // TODO: refuse the empty name, `.` and `..`, and any name containing `/`,
-    // `\\` or `\0` (`str::contains` takes an array of chars).
+    // TODO: judge the name (`str::contains` takes an array of chars).
     todo!("a plain file name?")
 }
 // ANCHOR_END: is_safe_name
@@ -118,12 +115,8 @@ pub fn is_safe_name(name: &str) -> bool {
 /// receiver's answer. Returns the number of bytes sent if the answer is `ok`,
 /// and an error otherwise (an `error: ...` line, or no answer at all).
 pub fn send_file(stream: TcpStream, path: &Path) -> io::Result<u64> {
-    // TODO: the name is `path.file_name()` as a `&str` (refuse it unless
-    // `is_safe_name`). Open the file, read it through once in chunks for its
-    // length and `crc32`, `rewind` it, write `Header { .. }.line()`, then
-    // exactly that many bytes (`io::copy` from `file.take(len)` to `&mut
-    // &stream`). Read one answer line (bounded with `take`): `Ok(len)` only if
-    // it is `ok`; any other line, or none, is an error.
+    // TODO: send the header and the file as "The sender" in the chapter says
+    // (`Seek::rewind`, `io::copy`), then read the answer.
     todo!("send one file and wait for ok")
 }
 // ANCHOR_END: send_file
@@ -134,13 +127,8 @@ pub fn send_file(stream: TcpStream, path: &Path) -> io::Result<u64> {
 /// name, the length or the checksum is wrong. Returns the stored file's path,
 /// or the error it answered. A refused file leaves nothing behind in `dir`.
 pub fn receive_file(stream: TcpStream, dir: &Path) -> io::Result<PathBuf> {
-    // TODO: one BufReader over `&stream` for the header and the bytes after it.
-    // Read the header line, at most MAX_HEADER bytes (`take` and `read_until`),
-    // and `Header::parse` it without its `\n`; check `is_safe_name`. Write
-    // exactly `len` bytes (`take(len)`) to a temporary file in `dir`, computing
-    // `crc32` as they pass; if fewer came or the checksum differs, delete it,
-    // else `fs::rename` it to `dir/name`. Answer `ok\n` or `error: <why>\n` on
-    // the stream, and return the path or the error.
+    // TODO: read the header (`Header::parse`), then the file, as "Store only
+    // verified files" in the chapter says; answer on the stream.
     todo!("receive one file")
 }
 // ANCHOR_END: receive_file
@@ -150,10 +138,8 @@ pub fn receive_file(stream: TcpStream, dir: &Path) -> io::Result<PathBuf> {
 /// Prints each stored file's path on stdout and each refused transfer on
 /// stderr.
 pub fn serve(listener: TcpListener, dir: &Path) -> io::Result<()> {
-    // TODO: loop over `listener.incoming()`; give each connection a thread that
-    // sets a read timeout (IDLE_TIMEOUT) and calls `receive_file` with its own
-    // copy of `dir` (`to_path_buf`), then prints the stored path on stdout or
-    // the error on stderr.
+    // TODO: a thread per connection, with a read timeout of IDLE_TIMEOUT,
+    // calling `receive_file`.
     todo!("receive files forever")
 }
 // ANCHOR_END: serve

@@ -95,10 +95,8 @@ pub struct Response {
 /// Takes `url` apart: `http://host[:port][/path][?query][#fragment]`. The scheme is
 /// matched in any case (`HTTP://` is `http://`).
 pub fn parse_url(url: &str) -> Result<Url, UrlError> {
-    // TODO: split off the scheme at `://` (`str::split_once`), then the authority up to
-    // the first `/`, `?` or `#` (`str::find` with a char array). Refuse `@` in it. Find
-    // the port after the last `:`, or after the `]` of an IPv6 address. The target is
-    // the rest up to any `#`, with a `/` in front if it lacks one.
+    // TODO: take the URL apart with `str::split_once` and `str::find`; "The URL" in the
+    // chapter says what to refuse.
     todo!("take the URL apart")
 }
 // ANCHOR_END: parse_url
@@ -108,8 +106,7 @@ pub fn parse_url(url: &str) -> Result<Url, UrlError> {
 /// is 80), `Connection: close`, and the empty line that ends the head, each line ending
 /// in CRLF.
 pub fn request_head(url: &Url) -> String {
-    // TODO: `format!` the request line, the two header fields and the empty line, each
-    // ending in `\r\n`.
+    // TODO: `format!` the head described under "The request".
     todo!("write the request head")
 }
 // ANCHOR_END: request_head
@@ -119,15 +116,8 @@ pub fn request_head(url: &Url) -> String {
 /// line, then the body, framed as the headers say. A response that breaks the syntax, or
 /// a body cut short by the connection closing, is an error.
 pub fn read_response(reader: &mut impl BufRead) -> io::Result<Response> {
-    // TODO: read the head line by line with `read_until(b'\n', ..)` (a line may come in
-    // pieces), dropping the CRLF: the status line, then `name: value` fields until an
-    // empty line. Then frame the body as the module comment says: no body for 1xx, 204
-    // and 304; chunked if the last Transfer-Encoding is `chunked` (sizes in hexadecimal,
-    // `u64::from_str_radix`, extensions after `;`, trailers after the last chunk); else
-    // exactly Content-Length bytes (`reader.take(n).read_to_end(..)`); else
-    // `read_to_end`. Compare field names with `eq_ignore_ascii_case`. Return an
-    // `io::ErrorKind::InvalidData` error for bad syntax and `UnexpectedEof` for a body
-    // cut short.
+    // TODO: read the head with `read_until`, then the body as "Where the body ends" in the
+    // chapter says (`Read::take`, `u64::from_str_radix`, `read_to_end`).
     todo!("read a response")
 }
 // ANCHOR_END: read_response
@@ -136,8 +126,7 @@ pub fn read_response(reader: &mut impl BufRead) -> io::Result<Response> {
 /// Fetches `url`: connects to its host and port, sends [`request_head`], and reads the
 /// response with [`read_response`].
 pub fn get(url: &Url) -> io::Result<Response> {
-    // TODO: `TcpStream::connect` to `host:port`, `write_all` the request head, then
-    // `read_response` through a `BufReader` over the stream.
+    // TODO: connect with `TcpStream::connect`, send the head, read through a `BufReader`.
     todo!("fetch the URL")
 }
 
@@ -145,8 +134,7 @@ pub fn get(url: &Url) -> io::Result<Response> {
 /// per header field, an empty line, then the body's bytes as they are. Lines end in
 /// `\n`; trailer fields are not printed.
 pub fn write_response(response: &Response, out: &mut impl Write) -> io::Result<()> {
-    // TODO: `writeln!` the status line and each field, then an empty line; `write_all`
-    // the body (it may not be text, and may not end in a newline); flush.
+    // TODO: `writeln!` the head, `write_all` the body (it may not be text); flush.
     todo!("print the response")
 }
 // ANCHOR_END: get

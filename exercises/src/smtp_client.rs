@@ -89,11 +89,8 @@ impl From<io::Error> for SmtpError {
 /// `code`), every line with the same code. The line ending is CRLF; a lone LF is
 /// accepted too.
 pub fn read_reply(reader: &mut impl BufRead) -> Result<Reply, SmtpError> {
-    // TODO: loop: `read_until(b'\n', ..)` one line (a line without its `\n` means the
-    // server closed the connection: an `io::ErrorKind::UnexpectedEof` error), drop the
-    // CRLF, parse the three digits, then look at the fourth byte: `-` means more lines
-    // follow, a space or nothing means this is the last. Anything else, or a code that
-    // differs from the first line's, is `SmtpError::Malformed`.
+    // TODO: read lines with `read_until` until the reply's last one; "A reply" in the
+    // chapter says how to tell it.
     todo!("read one reply")
 }
 // ANCHOR_END: read_reply
@@ -103,9 +100,8 @@ pub fn read_reply(reader: &mut impl BufRead) -> Result<Reply, SmtpError> {
 /// LF, CRLF or nothing), a line starting with `.` given one more `.` in front, and last
 /// the line `.` that ends the message (RFC 5321, section 4.5.2).
 pub fn dot_stuff(message: &[u8]) -> Vec<u8> {
-    // TODO: for each line (`split_inclusive(|&b| b == b'\n')` keeps a last line without
-    // a newline), strip its `\n` and `\r`, put a `.` in front if it starts with `.`,
-    // append it and `\r\n`. End with `.\r\n`.
+    // TODO: rewrite each line as "The message" shows (`split_inclusive` keeps a last
+    // line without a newline).
     todo!("dot-stuff the message")
 }
 // ANCHOR_END: dot_stuff
@@ -117,12 +113,8 @@ pub fn dot_stuff(message: &[u8]) -> Vec<u8> {
 /// returns the error. `from` may be empty: `MAIL FROM:<>` is a message nobody should
 /// reply to, such as a bounce.
 pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Result<(), SmtpError> {
-    // TODO: keep one BufReader over the stream for the replies (`try_clone` gives a
-    // second handle for writing). Wait for the greeting before saying anything; then for
-    // each command: `write_all` it with `\r\n`, `read_reply`, and compare the code with
-    // the exact one needed (`SmtpError::Refused` otherwise). After 354 send
-    // `dot_stuff(message)`. On a refusal or a malformed reply, send `QUIT` before
-    // returning the error.
+    // TODO: hold the conversation in "The turns", one command and its reply at a time
+    // (`TcpStream::local_addr` names the client; `try_clone` gives a writing handle).
     todo!("send one message")
 }
 // ANCHOR_END: send_mail

@@ -19,8 +19,7 @@ pub const BUFFER_LEN: usize = 65_535;
 /// Waits for one datagram on `socket`, using `buf` to hold it, and sends the same bytes
 /// back to its sender. Returns the datagram's length and its sender's address.
 pub fn echo_one(socket: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-    // TODO: receive one datagram into `buf` with `recv_from`, send exactly `&buf[..len]`
-    // back to the sender it returned with `send_to`, and return `(len, sender)`.
+    // TODO: receive with `recv_from` and echo the bytes with `send_to`.
     todo!("echo one datagram to its sender")
 }
 // ANCHOR_END: echo_one
@@ -29,8 +28,8 @@ pub fn echo_one(socket: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, Socket
 /// Echoes datagrams on `socket` for as long as it runs, each to its own sender.
 /// Returns only on an error that is the server's own, not one sender's.
 pub fn serve(socket: &UdpSocket) -> io::Result<()> {
-    // TODO: make one buffer of BUFFER_LEN bytes, then loop forever calling `echo_one`.
-    // Return an error only if it is the server's own, not one sender's.
+    // TODO: call `echo_one` forever, with one buffer of BUFFER_LEN bytes. Which errors
+    // belong to one sender, not the server: see "The echo server".
     todo!("echo every datagram, forever")
 }
 // ANCHOR_END: serve

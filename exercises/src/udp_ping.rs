@@ -32,16 +32,14 @@ pub const DEFAULT_COUNT: u32 = 10;
 /// The datagram for ping number `seq` sent at `sent_at`: `ping <seq> <send-time>`, the
 /// send time in whole microseconds since the Unix epoch, such as `ping 3 1700000000123456`.
 pub fn ping_message(seq: u32, sent_at: SystemTime) -> String {
-    // TODO: `ping <seq> <micros>`: the microseconds from `sent_at.duration_since(UNIX_EPOCH)`,
-    // `as_micros()`. Use 0 if the clock is before 1970 (`unwrap_or_default`).
+    // TODO: format the datagram; `SystemTime::duration_since` and `Duration::as_micros` help.
     todo!("format the ping")
 }
 
 /// The sequence number an echo carries, if it is a ping message at all: the number after
 /// the word `ping`. `None` for anything else.
 pub fn echo_seq(echo: &[u8]) -> Option<u32> {
-    // TODO: turn the bytes into text (`std::str::from_utf8`), check the first word is `ping`
-    // and parse the second as a u32; `None` whenever any of that fails (`?` on Options).
+    // TODO: read the number back out (`std::str::from_utf8`; `?` works on Options).
     todo!("read the sequence number")
 }
 // ANCHOR_END: message
@@ -57,11 +55,8 @@ pub fn ping_one(
     seq: u32,
     timeout: Duration,
 ) -> io::Result<Option<Duration>> {
-    // TODO: note `Instant::now()`, send `ping_message(seq, SystemTime::now())` to `to`, and
-    // work out the deadline. Then loop: set the read timeout to what is left before the
-    // deadline (return Ok(None) when nothing is left), `recv_from`; return the elapsed time
-    // for an echo from `to` whose `echo_seq` is `seq`, ignore any other datagram, and
-    // return Ok(None) when the read times out (WouldBlock or TimedOut).
+    // TODO: send the ping, then wait for its echo with `set_read_timeout` and `recv_from`.
+    // "The pinger" lists the four things that make it right.
     todo!("send one ping and wait for its echo")
 }
 // ANCHOR_END: ping_one
@@ -77,8 +72,7 @@ pub fn ping(
     timeout: Duration,
     out: &mut impl Write,
 ) -> io::Result<Vec<Option<Duration>>> {
-    // TODO: for seq in 1..=count, call `ping_one`, write `seq=<n> time=<ms> ms` (with
-    // `millis`) or `seq=<n> lost` and flush; then write `summary(&rtts)` as the last line.
+    // TODO: run `ping_one` for each ping and write its line (`millis`), then the summary.
     todo!("ping `count` times and summarise")
 }
 // ANCHOR_END: ping
@@ -89,9 +83,7 @@ pub fn ping(
 /// if any echo came, `, rtt min/avg/max = <min>/<avg>/<max> ms` over the echoes that
 /// came. No pings at all count as 0.0% lost.
 pub fn summary(rtts: &[Option<Duration>]) -> String {
-    // TODO: count sent and received (`iter().flatten()` keeps the echoes that came), the
-    // loss in percent as an f64 with `{:.1}`, and, if any echo came, min, average and max
-    // over those echoes only, each with `millis`.
+    // TODO: build the line; "The pinger" says how the loss and the averages are counted.
     todo!("summarise the pings")
 }
 
