@@ -8,14 +8,13 @@
 //! stale replies and no answer. It checks each query against RFC 1035's layout and
 //! answers a malformed one with FORMERR, noting what is wrong.
 
-use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::peer::UdpServer;
+use crate::peer::{UdpServer, receive_until_stopped};
 use crate::session::{Failure, Session, Transcript, WAIT};
 
 /// Record types and the class the zone uses.
@@ -108,17 +107,9 @@ fn serve(
     let started = Instant::now();
     let mut queries = Vec::new();
     let mut buf = vec![0; 65_535];
-    while !stop.load(Ordering::Relaxed) && started.elapsed() < WAIT * 2 {
-        let (len, from) = match socket.recv_from(&mut buf) {
-            Ok(got) => got,
-            Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                continue;
-            }
-            Err(err) => {
-                log.note(format!("dns server: ✗ {err}"));
-                break;
-            }
-        };
+    while let Some((len, from)) =
+        receive_until_stopped(socket, &mut buf, started, stop, log, "dns server")
+    {
         let query = read_query(&buf[..len]);
         log.note(format!(
             "dns server: ← query from {from}, ID {:#06x}, {} type {}, {} bytes: {}",

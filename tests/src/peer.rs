@@ -433,3 +433,29 @@ impl<T: Default + Send + 'static> UdpServer<T> {
         self.thread.join().unwrap_or_default()
     }
 }
+
+/// The next datagram a reference UDP server receives into `buf`: its length and sender,
+/// or `None` once `stop` is set, once `2 × WAIT` has passed since `started` (a peer that
+/// never stops is not served forever), or on an error, which goes to the transcript as
+/// the error of the server called `who`.
+pub fn receive_until_stopped(
+    socket: &UdpSocket,
+    buf: &mut [u8],
+    started: Instant,
+    stop: &AtomicBool,
+    log: &Transcript,
+    who: &str,
+) -> Option<(usize, SocketAddr)> {
+    while !stop.load(Ordering::Relaxed) && started.elapsed() < WAIT * 2 {
+        match socket.recv_from(buf) {
+            Ok(got) => return Some(got),
+            // The socket's short timeout: look at the stop flag again.
+            Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Err(err) => {
+                log.note(format!("{who}: ✗ {err}"));
+                return None;
+            }
+        }
+    }
+    None
+}

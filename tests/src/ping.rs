@@ -5,15 +5,13 @@
 //! receives (echo it, drop it, echo it late, echo it twice, ...), so every run of a check
 //! sees the same network. Every event goes to the transcript.
 
-use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::peer::UdpServer;
-use crate::peer::show;
+use crate::peer::{UdpServer, receive_until_stopped, show};
 use crate::session::{Failure, Session, Transcript, WAIT};
 
 /// What becomes of one datagram.
@@ -79,18 +77,9 @@ fn serve(
     let started = Instant::now();
     let mut received = Vec::new();
     let mut buf = vec![0; 65_535];
-    // Bounded like every peer: a pinger that never stops is not served forever.
-    while !stop.load(Ordering::Relaxed) && started.elapsed() < WAIT * 2 {
-        let (len, from) = match socket.recv_from(&mut buf) {
-            Ok(got) => got,
-            Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                continue;
-            }
-            Err(err) => {
-                log.note(format!("echo server: ✗ {err}"));
-                break;
-            }
-        };
+    while let Some((len, from)) =
+        receive_until_stopped(socket, &mut buf, started, stop, log, "echo server")
+    {
         let bytes = buf[..len].to_vec();
         received.push(Received { bytes: bytes.clone(), from });
         let n = received.len() as u32;
