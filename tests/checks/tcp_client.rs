@@ -17,10 +17,15 @@ fn connects_to_the_address_it_is_given(session: &Session) -> Result<(), Failure>
     let stream =
         session.call("tcp_client::connect", WAIT, move || subject::tcp_client::connect(&target))?;
     let stream = stream.map_err(|err| {
-        session.wrong(
-            format!("connect(\"{addr}\") to succeed"),
-            format!("it returned the error {err}"),
-        )
+        let mistake = if err.kind() == std::io::ErrorKind::ConnectionRefused {
+            format!(
+                "nobody listens where it connected, though the check listens at {addr}: \
+                 connecting to a fixed address instead of the one given"
+            )
+        } else {
+            format!("it returned the error {err}")
+        };
+        session.wrong(format!("connect(\"{addr}\") to succeed"), mistake)
     })?;
     let peer = stream.peer_addr().map_err(|err| session.wrong("a connected stream", err))?;
     session.note(format!("connected to {peer}"));

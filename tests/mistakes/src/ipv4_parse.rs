@@ -9,6 +9,11 @@ pub use solutions::ipv4_parse::Ipv4ParseError;
 /// Each mistake made here, the checks that must catch it, and words their message must contain.
 pub const MISTAKES: &[Mistake] = &[
     (
+        "ipparse_fills_missing_parts_with_zero",
+        &["ipv4_parse::rejects_too_few_parts"],
+        "TooFewParts",
+    ),
+    (
         "ipparse_caps_at_three_characters",
         &["ipv4_parse::rejects_a_non_digit", "ipv4_parse::rejects_a_leading_zero"],
         "by its length",
@@ -71,7 +76,11 @@ pub fn ipv4_parse(text: &str) -> Result<Ipv4Addr, Ipv4ParseError> {
     let mut parts = text.split('.');
     let mut bytes = [0u8; 4];
     for byte in &mut bytes {
-        let part = parts.next().ok_or(Ipv4ParseError::TooFewParts)?;
+        let part = match parts.next() {
+            Some(part) => part,
+            None if making("ipparse_fills_missing_parts_with_zero") => "0",
+            None => return Err(Ipv4ParseError::TooFewParts),
+        };
         *byte = parse_part(part)?;
     }
     if parts.next().is_some() && !making("ipparse_ignores_extra_parts") {

@@ -10,6 +10,11 @@ pub use solutions::mac::{GROUP_BIT, LOCAL_BIT, ParseMacError};
 
 /// Each mistake made here, the checks that must catch it, and words their message must contain.
 pub const MISTAKES: &[Mistake] = &[
+    (
+        "mac_reads_bare_hex",
+        &["mac::rejects_text_without_separators"],
+        "none of the three notations",
+    ),
     ("mac_counts_bytes", &["mac::rejects_characters_that_are_not_hex_digits"], "counts bytes"),
     ("mac_lower_case_only", &["mac::parses_all_three_notations_in_any_case"], "upper-case hex"),
     ("mac_splits_on_any_separator", &["mac::rejects_mixed_separators"], "splitting on any"),
@@ -62,6 +67,15 @@ impl FromStr for MacAddress {
             if let Some(upper) = text.chars().find(char::is_ascii_uppercase) {
                 return Err(ParseMacError::InvalidDigit(upper));
             }
+        }
+        if making("mac_reads_bare_hex") && text.len() == 12 {
+            let mut bytes = [0; 6];
+            for (byte, pair) in bytes.iter_mut().zip(text.as_bytes().chunks(2)) {
+                let pair = std::str::from_utf8(pair).unwrap_or("zz");
+                *byte = u8::from_str_radix(pair, 16)
+                    .map_err(|_| ParseMacError::InvalidDigit(pair.chars().next().unwrap_or('?')))?;
+            }
+            return Ok(MacAddress(bytes));
         }
         if making("mac_counts_bytes") && text.contains(':') {
             // Group lengths measured with `str::len`, in bytes, before the digits.

@@ -9,6 +9,11 @@ pub use solutions::special_addresses::AddressKind;
 /// Each mistake made here, the checks that must catch it, and words their message must contain.
 pub const MISTAKES: &[Mistake] = &[
     (
+        "special_addresses_loopback_as_slash24",
+        &["special_addresses::classifies_loopback_and_unspecified"],
+        "127.0.0.0/8",
+    ),
+    (
         "special_addresses_shift_overflows",
         &["special_addresses::handles_prefix_lengths_0_and_32_and_128"],
         "overflows",
@@ -132,7 +137,11 @@ pub fn classify_v4(addr: Ipv4Addr) -> AddressKind {
     let multicast_len = if making("special_addresses_multicast_as_slash8") { 8 } else { 4 };
     let mut blocks = vec![
         (Ipv4Addr::new(0, 0, 0, 0), 32, K::Unspecified),
-        (Ipv4Addr::new(127, 0, 0, 0), 8, K::Loopback),
+        (
+            Ipv4Addr::new(127, 0, 0, 0),
+            if making("special_addresses_loopback_as_slash24") { 24 } else { 8 },
+            K::Loopback,
+        ),
         (Ipv4Addr::new(10, 0, 0, 0), 8, K::Private),
         (Ipv4Addr::new(172, 16, 0, 0), private_172, K::Private),
         (Ipv4Addr::new(192, 168, 0, 0), 16, K::Private),

@@ -8,6 +8,11 @@ use solutions::tcp_client as model;
 
 /// Each mistake made here, the checks that must catch it, and words their message must contain.
 pub const MISTAKES: &[Mistake] = &[
+    (
+        "client_connects_to_the_default",
+        &["tcp_client::connects_to_the_address_it_is_given"],
+        "fixed address",
+    ),
     ("client_accepts_a_cut_answer", &["tcp_client::reports_an_answer_cut_short"], "half answer"),
     ("client_unwraps", &["tcp_client::reports_when_nobody_listens"], "unwrap"),
     (
@@ -46,6 +51,9 @@ pub const MISTAKES: &[Mistake] = &[
 pub fn connect(addr: &str) -> io::Result<TcpStream> {
     if making("client_unwraps") {
         return Ok(TcpStream::connect(addr).unwrap());
+    }
+    if making("client_connects_to_the_default") {
+        return TcpStream::connect("127.0.0.1:50007");
     }
     model::connect(addr)
 }
