@@ -309,3 +309,44 @@ fn the_introductions_failing_check_is_the_graders() {
     );
     assert!(sample.contains(&open), "{SAMPLE}: the grader now says `{open}`");
 }
+
+/// Where a chapter counts an exercise's checks in words, the count is the grader's.
+#[test]
+fn the_chapters_count_checks_as_the_grader_does() {
+    const WORDS: [&str; 21] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+    ];
+    let counts = check_counts();
+    // (chapter, exercise, the words around the count)
+    for (chapter, exercise, before, after) in
+        [("tcp.md", "chat_server", "passes four of these ", " checks")]
+    {
+        let text = fs::read_to_string(root().join("book/src").join(chapter)).expect("a chapter");
+        let count = counts[exercise];
+        let said = format!("{before}{}{after}", WORDS.get(count).copied().unwrap_or("many"));
+        assert!(
+            text.contains(&said),
+            "book/src/{chapter} should say \"{said}\": {exercise} has {count} checks now"
+        );
+    }
+}
