@@ -199,3 +199,154 @@ fn every_exercise_is_reached_from_its_chapter() {
         );
     }
 }
+
+/// How many checks each exercise has, read from the `checks!` lists in `tests/checks/`:
+/// the grader's own table, without compiling the checks against a crate.
+fn check_counts() -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for entry in fs::read_dir(root().join("tests/checks")).expect("tests/checks") {
+        let source = fs::read_to_string(entry.expect("an entry").path()).expect("a check file");
+        let Some(at) = source.find("checks!(") else { continue };
+        let list = &source[at + "checks!(".len()..];
+        let list = &list[..list.find(')').expect("a closed checks! list")];
+        let (exercise, names) = list.split_once(':').expect("checks!(\"exercise\": ...)");
+        let count = names.split(',').filter(|name| !name.trim().is_empty()).count();
+        counts.insert(exercise.trim().trim_matches('"').to_string(), count);
+    }
+    counts
+}
+
+/// The number in `text` right after `before` (and up to the next non-digit).
+fn number_after(text: &str, before: &str) -> usize {
+    let at = text.find(before).unwrap_or_else(|| panic!("no `{before}` in:\n{text}"));
+    let digits: String =
+        text[at + before.len()..].chars().take_while(|c| c.is_ascii_digit()).collect();
+    digits.parse().unwrap_or_else(|_| panic!("no number after `{before}`"))
+}
+
+/// The stub as the repository holds it (git's HEAD), so that a learner's own edits do
+/// not count; the working copy where git is not at hand.
+fn committed(path: &str) -> String {
+    std::process::Command::new("git")
+        .arg("-C")
+        .arg(root())
+        .args(["show", &format!("HEAD:{path}")])
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .unwrap_or_else(|| fs::read_to_string(root().join(path)).expect("the stub"))
+}
+
+/// The introduction's sample output of `cargo test -p exercises -- udp_receiver` on the
+/// untouched stubs is a real run's, kept in `book/listings/output/`. The numbers that
+/// drift when checks are added (checks run, filtered out, exercises, where the first
+/// `todo!()` is) must match the grader as it is now.
+#[test]
+fn the_introductions_sample_output_matches_the_grader() {
+    const SAMPLE: &str = "book/listings/output/not-started.txt";
+    const REDO: &str = "run `cargo test -p exercises -- udp_receiver` on the untouched stubs and \
+                        paste its output, from `running` to the end and each line indented by three spaces \
+                        (the sample sits in a list item), into";
+    let sample = fs::read_to_string(root().join(SAMPLE)).expect("the sample output");
+    let counts = check_counts();
+    let total: usize = counts.values().sum();
+    assert_eq!(counts.len(), EXERCISES.len(), "an exercise without a checks! list");
+    let ran = counts["udp_receiver"];
+    let stale = |what: &str| format!("{SAMPLE} is out of date ({what}): {REDO} {SAMPLE}");
+    assert_eq!(number_after(&sample, "running "), ran, "{}", stale("checks run"));
+    assert_eq!(number_after(&sample, "0 passed; "), ran, "{}", stale("checks failed"));
+    assert_eq!(
+        number_after(&sample, "0 measured; "),
+        total - ran,
+        "{}",
+        stale("checks filtered out")
+    );
+    assert!(sample.contains("progress: 0/1 exercises done"), "{}", stale("exercise count"));
+    let exercise = grader::registry::exercise("udp_receiver");
+    let next = format!(
+        "next: udp_receiver: read \"{}\" (book/src/{}), then open exercises/src/udp_receiver.rs",
+        exercise.chapter_title, exercise.chapter
+    );
+    assert!(sample.contains(&next), "{}", stale("the `next:` line"));
+
+    // Where the first `todo!()` is: the one in `bind`, which the first check calls.
+    let stub = committed("exercises/src/udp_receiver.rs");
+    let bind = stub.find("pub fn bind").expect("the stub has `bind`");
+    let bind_body = &stub[bind..bind + stub[bind..].find("\n}").expect("`bind` ends")];
+    if let Some(in_bind) = bind_body.find("todo!(") {
+        let at = bind + in_bind;
+        let line = stub[..at].lines().count();
+        let column = at - stub[..at].rfind('\n').map_or(0, |nl| nl + 1) + 1;
+        let place = format!("exercises/src/udp_receiver.rs:{line}:{column}");
+        assert!(sample.contains(&place), "{}", stale(&format!("the first todo!() is at {place}")));
+    }
+}
+
+/// The introduction's sample of a failing check names a real check, the file and chapter
+/// the grader points to, and the words of the check's likely mistake.
+#[test]
+fn the_introductions_failing_check_is_the_graders() {
+    const SAMPLE: &str = "book/listings/output/a-failing-check.txt";
+    let sample = fs::read_to_string(root().join(SAMPLE)).expect("the sample failure");
+    let name = sample.trim_start().strip_prefix("---- ").expect("a `---- check ----` line");
+    let name = &name[..name.find(" ----").expect("a `---- check ----` line")];
+    let (exercise, check) = name.split_once("::").expect("exercise::check");
+    let checks = fs::read_to_string(root().join(format!("tests/checks/{exercise}.rs")))
+        .expect("the exercise's checks");
+    assert!(checks.contains(&format!("fn {check}(")), "{SAMPLE}: no check {name}");
+    let likely = sample.split("likely mistake: ").nth(1).expect("a `likely mistake:` line");
+    let likely = likely.lines().next().unwrap_or("").trim_end_matches("...").trim_end();
+    let likely = likely.trim_end_matches(';').replace('\\', "\\\\");
+    assert!(
+        checks.contains(&likely),
+        "{SAMPLE}: tests/checks/{exercise}.rs no longer says: {likely}"
+    );
+    let registered = grader::registry::exercise(exercise);
+    let open = format!(
+        "open exercises/src/{exercise}.rs and read \"{}\" (book/src/{})",
+        registered.chapter_title, registered.chapter
+    );
+    assert!(sample.contains(&open), "{SAMPLE}: the grader now says `{open}`");
+}
+
+/// Where a chapter counts an exercise's checks in words, the count is the grader's.
+#[test]
+fn the_chapters_count_checks_as_the_grader_does() {
+    const WORDS: [&str; 21] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+    ];
+    let counts = check_counts();
+    // (chapter, exercise, the words before and after the count)
+    const COUNTED: &[(&str, &str, &str, &str)] =
+        &[("tcp.md", "chat_server", "passes four of these ", " checks")];
+    for &(chapter, exercise, before, after) in COUNTED {
+        let text = fs::read_to_string(root().join("book/src").join(chapter)).expect("a chapter");
+        let count = counts[exercise];
+        let said = format!("{before}{}{after}", WORDS.get(count).copied().unwrap_or("many"));
+        assert!(
+            text.contains(&said),
+            "book/src/{chapter} should say \"{said}\": {exercise} has {count} checks now"
+        );
+    }
+}
