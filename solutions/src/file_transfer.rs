@@ -94,8 +94,10 @@ pub const CRC32_TABLE: [u32; 256] = {
 
 /// The same table, extended to eight bytes: `CRC32_SLICES[k][n]` is what the
 /// byte `n` becomes after `k` more zero bytes have passed through the register.
-/// With it, one step takes eight bytes ("slicing-by-8", Intel, 2006).
-const CRC32_SLICES: [[u32; 256]; 8] = {
+/// With it, one step takes eight bytes ("slicing-by-8", Intel, 2006). A
+/// `static`, not a `const`: an unoptimised build would copy a `const` array
+/// for every lookup.
+static CRC32_SLICES: [[u32; 256]; 8] = {
     let mut slices = [CRC32_TABLE; 8];
     let mut k = 1;
     while k < 8 {
@@ -120,13 +122,20 @@ pub fn crc32(crc: u32, bytes: &[u8]) -> u32 {
     let mut register = !crc;
     // Eight bytes a step: xor the register into the first four, then look
     // each of the eight up in the slice for the bytes still to come after
-    // it. Eight independent lookups, not eight lookups each waiting for the
-    // last: that is what makes it about six times faster than byte by byte.
+    // it. Eight independent lookups, not eight that each wait for the last:
+    // that is what makes it several times faster than byte by byte.
     let mut words = bytes.chunks_exact(8);
-    for word in &mut words {
-        let word = u64::from_le_bytes(word.try_into().expect("8 bytes")) ^ u64::from(register);
-        register =
-            (0..8).fold(0, |acc, i| acc ^ CRC32_SLICES[7 - i][((word >> (8 * i)) & 0xFF) as usize]);
+    for w in &mut words {
+        let low = register ^ u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+        let t = &CRC32_SLICES;
+        register = t[7][(low & 0xFF) as usize]
+            ^ t[6][((low >> 8) & 0xFF) as usize]
+            ^ t[5][((low >> 16) & 0xFF) as usize]
+            ^ t[4][(low >> 24) as usize]
+            ^ t[3][usize::from(w[4])]
+            ^ t[2][usize::from(w[5])]
+            ^ t[1][usize::from(w[6])]
+            ^ t[0][usize::from(w[7])];
     }
     // The last few bytes one at a time, as in the chapter.
     for &byte in words.remainder() {
