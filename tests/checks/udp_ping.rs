@@ -493,8 +493,9 @@ fn pings_in_turn_and_writes_a_line_for_each(session: &Session) -> Result<(), Fai
         }
         let want_out = expected_output(&rtts);
         if out != want_out {
-            return Err(session.wrong(
-                format!("exactly this output:\n{want_out}"),
+            return Err(session.wrong_output(
+                &want_out,
+                &out,
                 "lines other than `seq=<n> time=<ms> ms` (three decimals) or `seq=<n> lost`, one \
                  per ping as it ends, then the summary line",
             ));
