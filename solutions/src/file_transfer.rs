@@ -92,9 +92,10 @@ pub const CRC32_TABLE: [u32; 256] = {
     table
 };
 
+// ANCHOR: crc32
 /// The same table, extended to eight bytes: `CRC32_SLICES[k][n]` is what the
 /// byte `n` becomes after `k` more zero bytes have passed through the register.
-/// With it, one step takes eight bytes ("slicing-by-8", Intel, 2006). A
+/// With it, one step takes eight bytes ("slicing-by-8", Kounavis and Berry, Intel, 2005). A
 /// `static`, not a `const`: an unoptimised build would copy a `const` array
 /// for every lookup.
 static CRC32_SLICES: [[u32; 256]; 8] = {
@@ -112,7 +113,6 @@ static CRC32_SLICES: [[u32; 256]; 8] = {
     slices
 };
 
-// ANCHOR: crc32
 /// Continues the CRC-32 `crc` over `bytes` (start with 0): `crc32(crc32(0, a),
 /// b)` is `crc32(0, ab)`. The CRC-32 of Ethernet, zip and PNG: `crc32(0,
 /// b"123456789")` is `0xcbf43926`.
@@ -123,7 +123,7 @@ pub fn crc32(crc: u32, bytes: &[u8]) -> u32 {
     // Eight bytes a step: xor the register into the first four, then look
     // each of the eight up in the slice for the bytes still to come after
     // it. Eight independent lookups, not eight that each wait for the last:
-    // that is what makes it several times faster than byte by byte.
+    // that is what makes it four to five times faster than byte by byte.
     let mut words = bytes.chunks_exact(8);
     for w in &mut words {
         let low = register ^ u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
