@@ -311,9 +311,12 @@ fn gives_up_after_the_timeout(session: &Session) -> Result<(), Failure> {
 }
 
 fn gives_up_on_time_despite_stray_echoes(session: &Session) -> Result<(), Failure> {
+    // Twenty stale echoes per timeout: a wait that starts again at each one could only
+    // end if the machine stalled the server for the whole timeout.
+    const TIMEOUT: Duration = Duration::from_millis(200);
     let server = EchoServer::start(session, |_| Fate::Pester)?;
     let socket = client(session)?;
-    let result = ping_one(session, &socket, server.addr, 1, SHORT, STUCK);
+    let result = ping_one(session, &socket, server.addr, 1, TIMEOUT, STUCK);
     server.finish();
     let Pinged { rtt, took } = result?;
     if rtt.is_some() {
@@ -323,9 +326,9 @@ fn gives_up_on_time_despite_stray_echoes(session: &Session) -> Result<(), Failur
              (`echo_seq`) with the ping's",
         ));
     }
-    if took > SHORT + LATE {
+    if took > TIMEOUT + LATE {
         return Err(session.wrong(
-            format!("ping_one to give up about {SHORT:?} after sending, whatever else arrives"),
+            format!("ping_one to give up about {TIMEOUT:?} after sending, whatever else arrives"),
             format!(
                 "it took {took:?}, while a stale echo came every {PESTER_EVERY:?}: the timeout \
                  starts again with each datagram that is ignored; compute the deadline once, \
@@ -428,11 +431,19 @@ fn reports_a_refused_ping_as_an_error(session: &Session) -> Result<(), Failure> 
     session.note(format!("the socket is connected to {closed}, where nobody listens"));
     let probe = socket.try_clone().map_err(|err| session.wrong("a socket", err))?;
     session.note(format!("calls ping_one(socket, {closed}, 1, {PATIENT:?})"));
+    let started = Instant::now();
     let got = session.call("udp_ping::ping_one", STUCK, move || {
         subject::udp_ping::ping_one(&probe, closed, 1, PATIENT)
     });
+    let took = started.elapsed();
     let got = got.map_err(|failure| no_timeout(session, failure, PATIENT))?;
-    session.note(format!("ping_one returned {got:?}"));
+    session.note(format!("ping_one returned {got:?} after {took:?}"));
+    if matches!(got, Ok(None)) && took >= PATIENT {
+        // No pinger can tell: the kernel limits how many "unreachable" messages it sends
+        // each second, machine-wide, and this one was not sent.
+        session.note("no port unreachable came back within the timeout: nothing to judge");
+        return Ok(());
+    }
     match got {
         Err(err) if err.kind() == ErrorKind::ConnectionRefused => Ok(()),
         Err(err) => Err(session.wrong(
