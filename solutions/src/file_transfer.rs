@@ -30,6 +30,11 @@ pub const MAX_HEADER: usize = 1024;
 /// How long the receiver waits for the next bytes before giving a transfer up.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How many bytes the sender's checksum pass and the receiver read at a time:
+/// large enough that system calls cost little next to the bytes, small enough
+/// to stay in the processor's cache between the read, the CRC and the write.
+const CHUNK: usize = 256 * 1024;
+
 /// The header line that opens a transfer: `FILE <len> <crc> <name>\n`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
@@ -88,6 +93,26 @@ pub const CRC32_TABLE: [u32; 256] = {
 };
 
 // ANCHOR: crc32
+/// The same table, extended to eight bytes: `CRC32_SLICES[k][n]` is what the
+/// byte `n` becomes after `k` more zero bytes have passed through the register.
+/// With it, one step takes eight bytes ("slicing-by-8", Kounavis and Berry, Intel, 2005). A
+/// `static`, not a `const`: an unoptimised build would copy a `const` array
+/// for every lookup.
+static CRC32_SLICES: [[u32; 256]; 8] = {
+    let mut slices = [CRC32_TABLE; 8];
+    let mut k = 1;
+    while k < 8 {
+        let mut n = 0;
+        while n < 256 {
+            let prev = slices[k - 1][n];
+            slices[k][n] = (prev >> 8) ^ CRC32_TABLE[(prev & 0xFF) as usize];
+            n += 1;
+        }
+        k += 1;
+    }
+    slices
+};
+
 /// Continues the CRC-32 `crc` over `bytes` (start with 0): `crc32(crc32(0, a),
 /// b)` is `crc32(0, ab)`. The CRC-32 of Ethernet, zip and PNG: `crc32(0,
 /// b"123456789")` is `0xcbf43926`.
@@ -95,7 +120,25 @@ pub fn crc32(crc: u32, bytes: &[u8]) -> u32 {
     // The register holds the complement between calls, so that leading zero
     // bytes still change the result.
     let mut register = !crc;
-    for &byte in bytes {
+    // Eight bytes a step: xor the register into the first four, then look
+    // each of the eight up in the slice for the bytes still to come after
+    // it. Eight independent lookups, not eight that each wait for the last:
+    // that is what makes it four to five times faster than byte by byte.
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let low = register ^ u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+        let t = &CRC32_SLICES;
+        register = t[7][(low & 0xFF) as usize]
+            ^ t[6][((low >> 8) & 0xFF) as usize]
+            ^ t[5][((low >> 16) & 0xFF) as usize]
+            ^ t[4][(low >> 24) as usize]
+            ^ t[3][usize::from(w[4])]
+            ^ t[2][usize::from(w[5])]
+            ^ t[1][usize::from(w[6])]
+            ^ t[0][usize::from(w[7])];
+    }
+    // The last few bytes one at a time, as in the chapter.
+    for &byte in words.remainder() {
         let index = (register ^ u32::from(byte)) & 0xFF;
         register = (register >> 8) ^ CRC32_TABLE[index as usize];
     }
@@ -150,7 +193,7 @@ pub fn send_file(stream: TcpStream, path: &Path) -> io::Result<u64> {
 
 /// The length and CRC-32 of everything `reader` holds.
 fn checksum(reader: &mut impl Read) -> io::Result<(u64, u32)> {
-    let mut buf = vec![0; 64 * 1024];
+    let mut buf = vec![0; CHUNK];
     let (mut len, mut crc) = (0, 0);
     loop {
         match reader.read(&mut buf) {
@@ -173,8 +216,10 @@ fn checksum(reader: &mut impl Read) -> io::Result<(u64, u32)> {
 /// or the error it answered. A refused file leaves nothing behind in `dir`.
 pub fn receive_file(stream: TcpStream, dir: &Path) -> io::Result<PathBuf> {
     // One BufReader for the header and the bytes after it: it may already hold
-    // the file's first bytes when it hands out the header line.
-    let mut reader = BufReader::new(&stream);
+    // the file's first bytes when it hands out the header line. Its buffer is
+    // sized for loopback, where one read can bring hundreds of kilobytes: the
+    // default 8 KiB would cost a system call, a CRC call and a write per 8 KiB.
+    let mut reader = BufReader::with_capacity(CHUNK, &stream);
     let outcome = receive_into(&mut reader, dir);
     let answer = match &outcome {
         Ok(_) => "ok".to_string(),

@@ -50,7 +50,8 @@ pub fn echo_seq(echo: &[u8]) -> Option<u32> {
 /// Sends ping number `seq` from `socket` to `to`, and waits up to `timeout` for its echo.
 /// Returns the round-trip time, or `None` if the echo did not come in time. Datagrams
 /// from anyone else, and echoes of other pings (late or duplicated), are ignored: they
-/// do not end the wait and do not extend it.
+/// do not end the wait and do not extend it. Any other error is returned, such as
+/// `ConnectionRefused` on a connected socket when nobody listens at `to`.
 pub fn ping_one(
     socket: &UdpSocket,
     to: SocketAddr,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Mutex;
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use libtest_mimic::Arguments;
 
@@ -56,7 +56,8 @@ pub enum Verdict {
 /// and prints libtest's closing line. Output is grouped by exercise: an exercise not
 /// started takes one line, and only real failures print their transcripts. If the
 /// environment variable `GRADER_REPORT` names a file, writes one
-/// `name<TAB>verdict<TAB>message` line per check to it, the message on one line.
+/// `name<TAB>verdict<TAB>message` line per check to it, the message on one line. If
+/// `GRADER_TIMINGS` is set, prints the ten slowest checks and their durations on stderr.
 pub fn run(bin: &str, krate: &'static str, checks: Vec<Check>) -> ExitCode {
     let (args, filters) = arguments();
     let total = checks.len();
@@ -84,6 +85,13 @@ pub fn run(bin: &str, krate: &'static str, checks: Vec<Check>) -> ExitCode {
         outcomes.len() - failed,
         started.elapsed().as_secs_f64(),
     );
+    if std::env::var_os("GRADER_TIMINGS").is_some() {
+        let mut slowest: Vec<&Outcome> = outcomes.iter().collect();
+        slowest.sort_by_key(|o| std::cmp::Reverse(o.took));
+        for outcome in slowest.iter().take(10) {
+            eprintln!("{:>8.3}s {}", outcome.took.as_secs_f64(), outcome.check.full_name());
+        }
+    }
     if let Some(path) = std::env::var_os("GRADER_REPORT") {
         let mut report = String::new();
         for Outcome { check, verdict, message, .. } in &outcomes {
@@ -217,11 +225,14 @@ pub struct Outcome {
     pub message: String,
     /// Where the `todo!()` it met is, if it met one.
     pub todo_at: Option<String>,
+    /// How long it ran.
+    pub took: Duration,
 }
 
 /// Runs one check and words its verdict.
 fn judge(check: Check, bin: PathBuf, krate: &'static str) -> Outcome {
     let session = Session { bin, krate, log: Transcript::default() };
+    let started = Instant::now();
     let outcome = catch_panic(|| (check.run)(&session))
         .unwrap_or_else(|panic| Err(session.panicked("the code under test", panic)));
     let ex = exercise(check.exercise);
@@ -232,7 +243,7 @@ fn judge(check: Check, bin: PathBuf, krate: &'static str) -> Outcome {
             (Verdict::Fail, wrong(ex, krate, &session.log.events(), &expected, &mistake), None)
         }
     };
-    Outcome { check, verdict, message, todo_at }
+    Outcome { check, verdict, message, todo_at, took: started.elapsed() }
 }
 
 fn not_done(ex: &Exercise, at: &str) -> String {

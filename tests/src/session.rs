@@ -71,6 +71,12 @@ impl Session {
         Failure::Wrong { expected: expected.to_string(), mistake: mistake.to_string() }
     }
 
+    /// A failure for output that should have been exactly `expected`: the expected text,
+    /// then the lines that differ (`-` expected, `+` what came), and the likely mistake.
+    pub fn wrong_output(&self, expected: &str, got: &str, mistake: impl Display) -> Failure {
+        self.wrong(format!("exactly this output:\n{expected}{}", diff(expected, got)), mistake)
+    }
+
     /// Calls `f`, a call into the code under test, on a thread of its own, and waits up
     /// to `wait` for it to return. A `todo!()` becomes [`Failure::NotDone`]; another panic
     /// or no return in time becomes [`Failure::Wrong`], naming `what` was called.
@@ -181,4 +187,25 @@ fn install_quiet_hook() {
             }
         }));
     });
+}
+
+/// The lines that differ between `expected` and `got`, as a unified diff (`-` expected,
+/// `+` got), or nothing if they are the same.
+pub fn diff(expected: &str, got: &str) -> String {
+    use predicates::Predicate;
+    predicates::str::diff(expected.to_owned())
+        .find_case(false, got)
+        .and_then(|case| {
+            case.products().find(|p| p.name() == "diff").map(|p| p.value().to_string())
+        })
+        .map(|diff| {
+            // Without difflib's file headers: what differs is what the learner needs.
+            let lines = diff
+                .lines()
+                .filter(|l| !l.is_empty() && !l.starts_with("---") && !l.starts_with("+++"));
+            lines.fold(String::from("\nlines that differ (- expected, + got):"), |text, line| {
+                text + "\n" + line
+            })
+        })
+        .unwrap_or_default()
 }

@@ -19,7 +19,7 @@ pub const MISTAKES: &[Mistake] = &[
     (
         "ping_numbers_from_zero",
         &[
-            "udp_ping::ignores_late_and_duplicate_echoes",
+            "udp_ping::pings_in_turn_and_writes_a_line_for_each",
             "udp_ping::prints_each_ping_and_a_summary",
         ],
         "the first is 1",
@@ -30,6 +30,31 @@ pub const MISTAKES: &[Mistake] = &[
         "without `set_read_timeout`",
     ),
     ("ping_timeout_is_an_error", &["udp_ping::gives_up_after_the_timeout"], "WouldBlock"),
+    (
+        "ping_every_error_is_a_loss",
+        &["udp_ping::reports_a_refused_ping_as_an_error"],
+        "only WouldBlock and TimedOut",
+    ),
+    (
+        "ping_waits_the_timeout_constant",
+        &["udp_ping::gives_up_after_the_timeout"],
+        "the constant `TIMEOUT`",
+    ),
+    (
+        "ping_returns_the_time_left",
+        &["udp_ping::measures_the_round_trip_time_of_one_ping"],
+        "not the time from `send_to`",
+    ),
+    (
+        "ping_times_the_wrong_stretch",
+        &["udp_ping::measures_the_round_trip_time_of_one_ping"],
+        "timing the wrong stretch",
+    ),
+    (
+        "ping_prints_lost_as_timed_out",
+        &["udp_ping::pings_in_turn_and_writes_a_line_for_each"],
+        "`seq=<n> lost`",
+    ),
     (
         "ping_takes_any_echo",
         &[
@@ -92,6 +117,7 @@ pub fn ping_one(
 ) -> io::Result<Option<Duration>> {
     let sent = Instant::now();
     socket.send_to(ping_message(seq, SystemTime::now()).as_bytes(), to)?;
+    let timeout = if making("ping_waits_the_timeout_constant") { TIMEOUT } else { timeout };
     let deadline = sent + timeout;
     let mut buf = [0; 1024];
     loop {
@@ -109,9 +135,16 @@ pub fn ping_one(
         }
         match socket.recv_from(&mut buf) {
             Ok((len, from)) => {
+                let arrived = Instant::now();
                 let from_server = from == to || making("ping_accepts_any_sender");
                 let this_ping = echo_seq(&buf[..len]) == Some(seq) || making("ping_takes_any_echo");
                 if from_server && this_ping {
+                    if making("ping_returns_the_time_left") {
+                        return Ok(Some(left));
+                    }
+                    if making("ping_times_the_wrong_stretch") {
+                        return Ok(Some(arrived.elapsed()));
+                    }
                     return Ok(Some(sent.elapsed()));
                 }
                 if making("ping_gives_up_at_a_stray_datagram") {
@@ -119,6 +152,7 @@ pub fn ping_one(
                 }
             }
             Err(err) if making("ping_timeout_is_an_error") => return Err(err),
+            Err(_) if making("ping_every_error_is_a_loss") => return Ok(None),
             Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                 return Ok(None);
             }
@@ -140,6 +174,9 @@ pub fn ping(
         let rtt = ping_one(socket, to, seq, timeout)?;
         match rtt {
             Some(rtt) => writeln!(out, "seq={seq} time={} ms", millis(rtt))?,
+            None if making("ping_prints_lost_as_timed_out") => {
+                writeln!(out, "seq={seq} timed out")?;
+            }
             None => writeln!(out, "seq={seq} lost")?,
         }
         out.flush()?;
