@@ -2,7 +2,7 @@
 //! a check has with the code under test. Every read has a timeout and every event goes
 //! to the transcript.
 
-use std::io::{self, BufRead, BufReader, ErrorKind, Write};
+use std::io::{self, BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,6 +20,12 @@ pub fn chat_answer(question: &str) -> &'static str {
         _ => "pardon?",
     }
 }
+
+/// How long [`TcpPeer::send_in_two_parts`] gives the other end to react to the first
+/// part alone: ten times the scheduling delay seen on a loaded machine, so that a program
+/// that takes one `read` for one message has read the first part by itself by then. A
+/// right program is never held up longer, and never fails for it.
+pub const SPLIT_PAUSE: Duration = Duration::from_millis(300);
 
 /// One end of a TCP connection, held by the check.
 pub struct TcpPeer {
@@ -87,12 +93,23 @@ impl TcpPeer {
         }
     }
 
-    /// Sends `bytes` in two writes with a pause between, so that they arrive apart.
+    /// Sends `bytes` in two writes, so that they arrive apart: after the first part it
+    /// waits up to [`SPLIT_PAUSE`] for the other end to react to that part alone (a
+    /// program that takes one `read` for one message answers it, or sends its next
+    /// message, and the wait ends there), then sends the rest. Whatever came is kept for
+    /// the next [`TcpPeer::hear`].
     pub fn send_in_two_parts(&mut self, bytes: &[u8], split_at: usize) {
         let (first, second) = bytes.split_at(split_at);
         self.send(first);
-        // A pause, not a wait for readiness: it makes the two parts arrive as two reads.
-        thread::sleep(Duration::from_millis(30));
+        let _ = self.stream.set_read_timeout(Some(SPLIT_PAUSE));
+        let reacted = matches!(self.reader.fill_buf(), Ok(buffered) if !buffered.is_empty());
+        let _ = self.stream.set_read_timeout(Some(WAIT));
+        if reacted {
+            self.log.note(format!(
+                "{}: (the other end sent something before the rest was sent)",
+                self.name
+            ));
+        }
         self.send(second);
     }
 
@@ -458,4 +475,90 @@ pub fn receive_until_stopped(
         }
     }
     None
+}
+
+/// Connects `count` clients to the server at `addr`, all staying connected, and expects
+/// each to get its answer: a batch of a hundred at a time asks (half `how are u`, half
+/// `how old are u`) and is answered before the next batch connects, so that the
+/// server's accept queue never overflows. `mistake` is the diagnosis when a client is
+/// not answered within [`WAIT`].
+pub fn many_clients_are_answered(
+    session: &Session,
+    addr: SocketAddr,
+    count: usize,
+    mistake: &str,
+) -> Result<Vec<TcpStream>, Failure> {
+    let mut all = Vec::new();
+    let deadline = Instant::now() + WAIT;
+    while all.len() < count {
+        let first = all.len();
+        let mut batch = Vec::new();
+        for i in first..count.min(first + 100) {
+            let mut stream = TcpStream::connect_timeout(&addr, WAIT).map_err(|err| {
+                session.note(format!("client {i}: ✗ cannot connect: {err}"));
+                session.wrong(format!("{count} connections accepted"), mistake)
+            })?;
+            let question: &[u8] = if i % 2 == 0 { b"how are u\n" } else { b"how old are u\n" };
+            let _ = stream.write_all(question);
+            batch.push((i, stream));
+        }
+        for (i, stream) in batch.into_iter().rev() {
+            let want = if i % 2 == 0 { "fine\n" } else { "nicai\n" };
+            let left =
+                deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1));
+            let _ = stream.set_read_timeout(Some(left));
+            let mut answer = Vec::new();
+            let _ = BufReader::new(&stream).take(64).read_until(b'\n', &mut answer);
+            if answer != want.as_bytes() {
+                session.note(format!(
+                    "clients 0 to {}: connected, each sent one question (`how are u` if even, \
+                     `how old are u` if odd) and stays connected",
+                    i
+                ));
+                session.note(format!(
+                    "client {i}: ← {} (waited until {WAIT:?} after the first connection)",
+                    show(&answer)
+                ));
+                return Err(session.wrong(
+                    format!("every one of {count} clients connected at once answered within {WAIT:?}, client {i} with {want:?}"),
+                    mistake,
+                ));
+            }
+            all.push(stream);
+        }
+    }
+    session.note(format!(
+        "{count} clients connected, all staying connected, each asked one question and got its answer"
+    ));
+    Ok(all)
+}
+
+/// A client that sends empty lines, each a question answered `pardon?`, and never reads
+/// an answer, until the server's answers fill the buffers between them and its own
+/// writes stop going out (the server has stopped reading it: its writes to it block), or
+/// for at most [`SPLIT_PAUSE`] × 3. Returned open.
+pub fn client_who_stops_reading(session: &Session, addr: SocketAddr) -> Result<TcpStream, Failure> {
+    let mut slacker = TcpStream::connect_timeout(&addr, WAIT)
+        .map_err(|err| session.wrong("a connection for slacker", err))?;
+    let _ = slacker.set_write_timeout(Some(Duration::from_millis(100)));
+    // An empty line is the shortest question and gets an answer eight times its size.
+    let questions = vec![b'\n'; 64 * 1024];
+    let started = Instant::now();
+    let mut sent = 0usize;
+    let mut blocked = false;
+    while started.elapsed() < SPLIT_PAUSE * 3 {
+        match slacker.write(&questions) {
+            Ok(n) => sent += n,
+            Err(_) => {
+                blocked = true;
+                break;
+            }
+        }
+    }
+    session.note(format!(
+        "slacker: → {sent} empty lines and reads none of the answers; {} after {:?}",
+        if blocked { "its writes stopped going out" } else { "still sending" },
+        started.elapsed()
+    ));
+    Ok(slacker)
 }
