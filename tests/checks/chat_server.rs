@@ -8,7 +8,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use grader::peer::{Heard, TcpPeer, tcp_pair};
+use grader::peer::{Heard, TcpPeer, client_who_stops_reading, many_clients_are_answered, tcp_pair};
 use grader::program::Running;
 use grader::session::{Panic, catch_panic};
 use grader::{Check, Failure, Session, WAIT};
@@ -16,7 +16,7 @@ use subject::chat_server::{Line, MAX_LINE};
 
 use super::expect_bound_as_asked;
 
-pub const CHECKS: &[Check] = grader::checks!("chat_server": reads_a_line_of_at_most_max_bytes, stops_reading_a_huge_line_at_the_limit, answers_line_by_line, answers_a_line_too_long_with_an_error_and_closes, answers_bad_utf8_with_an_error_and_closes, drops_a_silent_client_after_the_timeout, serves_fifty_clients_at_once, answers_others_while_a_client_is_silent, survives_a_huge_line, survives_a_reset_mid_line);
+pub const CHECKS: &[Check] = grader::checks!("chat_server": reads_a_line_of_at_most_max_bytes, stops_reading_a_huge_line_at_the_limit, answers_line_by_line, answers_a_line_too_long_with_an_error_and_closes, answers_bad_utf8_with_an_error_and_closes, drops_a_silent_client_after_the_timeout, drops_a_slowloris_client_at_the_line_deadline, keeps_a_client_who_asks_in_time, closes_quietly_when_the_client_leaves_mid_line, returns_the_error_of_a_reset, serves_three_hundred_clients_at_once, answers_others_while_a_client_is_silent, answers_others_while_a_client_stops_reading, survives_a_huge_line, survives_a_reset_mid_line);
 
 /// Reads lines from `input` with `read_line_bounded(.., max)` until `End` or `want.len()`
 /// lines, and compares.
@@ -218,6 +218,10 @@ fn answers_line_by_line(session: &Session) -> Result<(), Failure> {
     ask(b"how are u\n", "fine")?;
     ask(b"how old are u\r\n", "nicai")?;
     ask(b"what?\n", "pardon?")?;
+    ask(b"\n", "pardon?")?;
+    ask(b" how are u\n", "pardon?")?;
+    ask(b"HOW ARE U\n", "pardon?")?;
+    ask(b"how are u \n", "pardon?")?;
     client.send_in_two_parts(b"how are u\n", 4);
     client.expect_line(session, "fine").map_err(|f| handler.explain(session, f))?;
     client.send(b"how are u\nbye\n");
@@ -281,6 +285,198 @@ fn drops_a_silent_client_after_the_timeout(session: &Session) -> Result<(), Fail
     handler.returned(session, "the timeout")
 }
 
+fn drops_a_slowloris_client_at_the_line_deadline(session: &Session) -> Result<(), Failure> {
+    let idle = Duration::from_millis(300);
+    // Ten times the scheduling delays seen on a loaded machine.
+    let margin = Duration::from_millis(500);
+    session.note(format!("handle_client(stream, idle = {idle:?})"));
+    let (mut client, handler) = client_of_handle_client(session, idle)?;
+    client.send(b"how are u\n");
+    client.expect_line(session, "fine").map_err(|f| handler.explain(session, f))?;
+    let mut dribbler = client.writer().map_err(|err| session.wrong("a second handle", err))?;
+    let started = Instant::now();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stopped = Arc::clone(&stop);
+    let sender = thread::spawn(move || {
+        let mut sent = 0;
+        // One byte every 50 ms, for at most 1.5 s: never a `\n`.
+        while !stopped.load(Ordering::Relaxed) && started.elapsed() < Duration::from_millis(1500) {
+            if dribbler.write_all(b"a").is_err() {
+                break;
+            }
+            sent += 1;
+            thread::sleep(Duration::from_millis(50));
+        }
+        sent
+    });
+    session.note("client: sends `a`, one byte every 50 ms, and never a `\\n`");
+    let heard = client.hear();
+    let took = started.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    let sent = sender.join().unwrap_or(0);
+    session.note(format!(
+        "client: had sent {sent} byte(s) when it heard that, {took:?} after the first"
+    ));
+    let want = format!("{}\n", subject::chat_server::TIMED_OUT);
+    let per_read = "a timeout per read only: each byte that trickles in starts the wait anew, so \
+         a client that sends a byte every few seconds (slowloris) is never dropped. Give the \
+         whole line a deadline, `idle` from when you start to wait for it, and before each \
+         read set the read timeout to what is left of it";
+    match heard {
+        Heard::Line(line) if line == want && took <= idle + margin => {}
+        Heard::Line(line) if line == want => {
+            return Err(session.wrong(
+                format!("{want:?} within {:?} of the line's start", idle + margin),
+                format!("it came after {took:?}: {per_read}"),
+            ));
+        }
+        Heard::Silence(_) => {
+            return Err(handler.explain(
+                session,
+                session.wrong(
+                    format!("{want:?} within {:?} of the line's start", idle + margin),
+                    per_read,
+                ),
+            ));
+        }
+        _ => {
+            return Err(handler.explain(
+                session,
+                session.wrong(
+                    format!("{want:?}, then the connection closed"),
+                    "a different answer, or a close without the error line: see the other checks \
+                     of handle_client",
+                ),
+            ));
+        }
+    }
+    client.expect_closed(session, &format!("{want:?}"))?;
+    handler.returned(session, "the deadline")
+}
+
+fn keeps_a_client_who_asks_in_time(session: &Session) -> Result<(), Failure> {
+    let idle = Duration::from_millis(300);
+    session.note(format!("handle_client(stream, idle = {idle:?})"));
+    let (mut client, handler) = client_of_handle_client(session, idle)?;
+    let started = Instant::now();
+    for turn in 0..7 {
+        if turn > 0 {
+            // Well within the deadline of each line, but past `idle` in all.
+            thread::sleep(Duration::from_millis(80));
+        }
+        client.send(b"how are u\n");
+        client.expect_line(session, "fine").map_err(|f| handler.explain(session, f)).map_err(
+            |f| match f {
+                Failure::Wrong { expected, .. } => session.wrong(
+                    format!("{expected}: each question came 80 ms after the last answer"),
+                    format!(
+                        "a deadline for the whole connection, not for each line: the client was \
+                         dropped {:?} after it connected, though no line took longer than 80 ms; \
+                         start the deadline anew for each line",
+                        started.elapsed()
+                    ),
+                ),
+                not_done => not_done,
+            },
+        )?;
+    }
+    client.send(b"bye\n");
+    client.expect_line(session, "bye")?;
+    handler.returned(session, "`bye`")
+}
+
+fn closes_quietly_when_the_client_leaves_mid_line(session: &Session) -> Result<(), Failure> {
+    let (mut client, handler) = client_of_handle_client(session, WAIT)?;
+    client.send(b"how are u\n");
+    client.expect_line(session, "fine").map_err(|f| handler.explain(session, f))?;
+    client.send(b"how ar");
+    client.finish_sending();
+    match client.hear() {
+        Heard::Closed(rest) if rest.is_empty() => {}
+        Heard::Error(_) => {}
+        _ => {
+            return Err(handler.explain(
+                session,
+                session.wrong(
+                    "the connection closed, with nothing said, after a half line and the close",
+                    "answering the half line the close cut off (a line without its `\\n` is \
+                     `Line::End`), or sending an error line: a client that closes is dropped \
+                     quietly",
+                ),
+            ));
+        }
+    }
+    match handler.0.recv_timeout(WAIT) {
+        Ok(Ok(Ok(()))) => Ok(()),
+        Ok(Ok(Err(err))) => Err(session.wrong(
+            "handle_client to return Ok(()) when the client closes, even mid-line, as its doc says",
+            format!("it returned the error {err}: `Line::End` is the client's polite close, not an error"),
+        )),
+        Ok(Err(panic)) => Err(session.panicked("handle_client", panic)),
+        Err(_) => Err(session.wrong(
+            "handle_client to return after the client closed",
+            "a loop that goes on after `Line::End`",
+        )),
+    }
+}
+
+fn returns_the_error_of_a_reset(session: &Session) -> Result<(), Failure> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")
+        .map_err(|err| session.wrong("a loopback connection", err))?;
+    let addr = listener.local_addr().map_err(|err| session.wrong("a loopback connection", err))?;
+    let mut oscar = TcpStream::connect_timeout(&addr, WAIT)
+        .map_err(|err| session.wrong("a loopback connection", err))?;
+    let (theirs, _) =
+        listener.accept().map_err(|err| session.wrong("a loopback connection", err))?;
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = tx.send(catch_panic(move || subject::chat_server::handle_client(theirs, WAIT)));
+    });
+    let handler = Handler(rx);
+    let _ = oscar.set_read_timeout(Some(WAIT));
+    let _ = oscar.write_all(b"how are u\n");
+    session.note("oscar: → \"how are u\\n\"");
+    let mut peeked = [0; 5];
+    if oscar.peek(&mut peeked).unwrap_or(0) == 0 {
+        return Err(handler.explain(
+            session,
+            session.wrong("an answer to oscar's question", "no answer to a plain question"),
+        ));
+    }
+    let _ = oscar.write_all(b"how ar");
+    drop(oscar);
+    session.note(
+        "oscar: → \"how ar\", then closes with the answer unread, which makes the OS reset \
+         the connection (RST)",
+    );
+    let kinds = [io::ErrorKind::ConnectionReset, io::ErrorKind::ConnectionAborted];
+    match handler.0.recv_timeout(WAIT) {
+        Ok(Ok(Err(err))) if kinds.contains(&err.kind()) => {
+            session.note(format!("handle_client returned the error {err}"));
+            Ok(())
+        }
+        Ok(Ok(Err(err))) => Err(session.wrong(
+            "handle_client to return the reset's error (ConnectionReset), as its doc says",
+            format!(
+                "it returned an error of another kind, {:?} ({err}): a reset is no timeout and \
+                 no bad line; only `WouldBlock` and `TimedOut` mean the deadline passed, any \
+                 other error goes back as it is",
+                err.kind()
+            ),
+        )),
+        Ok(Ok(Ok(()))) => Err(session.wrong(
+            "handle_client to return the reset's error (ConnectionReset), as its doc says",
+            "it returned Ok(()): taking a reset for a polite close; only `Line::End` (the \
+             stream's end) is `Ok`, an error from the read goes back with `?`",
+        )),
+        Ok(Err(panic)) => Err(session.panicked("handle_client", panic)),
+        Err(_) => Err(session.wrong(
+            "handle_client to return after the reset",
+            "a loop that goes on after a failed read",
+        )),
+    }
+}
+
 /// Starts the server program, runs `body` against it, and explains a failure by the
 /// server's end if it has ended (a `todo!()` is "not done").
 fn with_server(
@@ -316,42 +512,25 @@ fn polite_client_is_answered(
     Ok(())
 }
 
-fn serves_fifty_clients_at_once(session: &Session) -> Result<(), Failure> {
-    const CLIENTS: usize = 50;
+fn serves_three_hundred_clients_at_once(session: &Session) -> Result<(), Failure> {
     with_server(session, |_server, addr| {
-        let mut clients = Vec::new();
-        for _ in 0..CLIENTS {
-            let stream = TcpStream::connect_timeout(&addr, WAIT)
-                .map_err(|err| session.wrong(format!("{CLIENTS} connections accepted"), err))?;
-            clients.push(stream);
-        }
-        session.note(format!("{CLIENTS} clients connected; all stay connected"));
-        for (i, stream) in clients.iter_mut().enumerate() {
-            let question: &[u8] = if i % 2 == 0 { b"how are u\n" } else { b"how old are u\n" };
-            let _ = stream.write_all(question);
-        }
-        session.note("each sent one question: `how are u` (even) or `how old are u` (odd)");
-        let deadline = Instant::now() + WAIT;
-        for (i, stream) in clients.into_iter().enumerate().rev() {
-            let want = if i % 2 == 0 { "fine\n" } else { "nicai\n" };
-            let left =
-                deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1));
-            let _ = stream.set_read_timeout(Some(left));
-            let mut answer = String::new();
-            let _ = BufReader::new(stream).read_line(&mut answer);
-            if answer != want {
-                session.note(format!(
-                    "client {i}: ← {answer:?}, waited until {WAIT:?} after the questions"
-                ));
-                return Err(session.wrong(
-                    format!("every one of {CLIENTS} clients answered within {WAIT:?}, client {i} with {want:?}"),
-                    "serving a few clients at once only: one client at a time, or a pool with \
-                     fewer threads than clients, each thread held by a client who stays \
-                     connected; give each client a thread of its own",
-                ));
-            }
-        }
-        session.note(format!("all {CLIENTS} answers came, read from the last client to the first"));
+        many_clients_are_answered(
+            session,
+            addr,
+            300,
+            "serving a few clients at once only: one client at a time, or a pool with fewer \
+             threads than clients, each thread held by a client who stays connected; give each \
+             client a thread of its own",
+        )
+        .map(drop)
+    })
+}
+
+fn answers_others_while_a_client_stops_reading(session: &Session) -> Result<(), Failure> {
+    with_server(session, |server, addr| {
+        let slacker = client_who_stops_reading(session, addr)?;
+        polite_client_is_answered(session, server, addr, "slacker's unread answers")?;
+        drop(slacker);
         Ok(())
     })
 }

@@ -191,6 +191,11 @@ impl TcpPeer {
         let _ = self.stream.shutdown(Shutdown::Write);
     }
 
+    /// A second handle on our end, to write from another thread while this one reads.
+    pub fn writer(&self) -> io::Result<TcpStream> {
+        self.stream.try_clone()
+    }
+
     /// The address of our end.
     pub fn local_addr(&self) -> Option<SocketAddr> {
         self.stream.local_addr().ok()

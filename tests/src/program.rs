@@ -241,6 +241,9 @@ impl Running {
 
 impl Drop for Running {
     fn drop(&mut self) {
+        // What the check set off last (a reset, a close) may still be running its course
+        // in a thread of the program: let it finish, so that a panic it ends in is seen.
+        settle_down(self.child.id(), Duration::from_secs(1));
         // Killing an exited child is harmless; waiting reaps it so no zombie is left.
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -261,11 +264,38 @@ impl Drop for Running {
     }
 }
 
+/// Waits up to `at_most` until no thread of the process `pid` is running or ready to
+/// run: every one waits on a socket, a sleep or a lock, or has ended. Only Linux shows a
+/// process's threads (in /proc); elsewhere it returns at once.
+fn settle_down(pid: u32, at_most: Duration) {
+    let deadline = Instant::now() + at_most;
+    let busy = || -> Option<bool> {
+        let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+        let mut any = false;
+        for task in tasks.flatten() {
+            let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
+            // `pid (name) S ...`: the state follows the name, which may hold spaces.
+            let state = stat.rsplit_once(") ").and_then(|(_, rest)| rest.chars().next());
+            any |= matches!(state, Some('R' | 'D'));
+        }
+        Some(any)
+    };
+    while busy() == Some(true) && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(1));
+    }
+}
+
 /// Puts every panic that `stderr` shows on the transcript's record, with its stderr.
 fn record_panics(log: &Transcript, stderr: &str) {
     let panics = panics_in(stderr);
     if !panics.is_empty() && !log.events().iter().any(|e| e.contains("its stderr")) {
-        log.note(format!("  the program's stderr:\n{}", indent(stderr)));
+        // Without the backtraces, which name the grader's and std's frames mostly.
+        let shown: Vec<&str> = stderr
+            .lines()
+            .filter(|l| !l.starts_with("  ") && !l.starts_with("stack backtrace:"))
+            .filter(|l| !l.starts_with("note: ") || !l.contains("backtrace"))
+            .collect();
+        log.note(format!("  the program's stderr:\n{}", indent(&shown.join("\n"))));
     }
     for panic in panics {
         log.panic_seen(panic);
