@@ -166,6 +166,41 @@ impl Handler {
         }
     }
 
+    /// Expects `handle_client` to have returned an error of kind `kind` within [`WAIT`],
+    /// as its doc promises after `after`.
+    fn returned_error(
+        &self,
+        session: &Session,
+        after: &str,
+        kind: io::ErrorKind,
+    ) -> Result<(), Failure> {
+        let expected = format!("handle_client to return an error of kind {kind:?} after {after}");
+        match self.0.recv_timeout(WAIT) {
+            Ok(Ok(Err(err))) if err.kind() == kind => {
+                session.note(format!("handle_client returned the error {err} ({kind:?})"));
+                Ok(())
+            }
+            Ok(Ok(Err(err))) => Err(session.wrong(
+                expected,
+                format!(
+                    "it returned an error of kind {:?} ({err}): return the rule's own error, \
+                     as the doc says, not the one a later write or read happened to give",
+                    err.kind()
+                ),
+            )),
+            Ok(Ok(Ok(()))) => Err(session.wrong(
+                expected,
+                "it returned Ok(()): after sending the error line, return the error too, so \
+                 that `serve` can report why the client was dropped",
+            )),
+            Ok(Err(panic)) => Err(session.panicked("handle_client", panic)),
+            Err(_) => Err(session.wrong(
+                format!("handle_client to return after {after}"),
+                "a loop that goes on after the connection has ended",
+            )),
+        }
+    }
+
     /// Turns an early end of `handle_client` into the right verdict.
     fn explain(&self, session: &Session, failure: Failure) -> Failure {
         match self.0.recv_timeout(Duration::from_millis(500)) {
@@ -248,7 +283,7 @@ fn answers_a_line_too_long_with_an_error_and_closes(session: &Session) -> Result
         TOO_LONG_WHEN_SILENT,
     )
     .map_err(|f| handler.explain(session, f))?;
-    handler.returned(session, "the line too long")
+    handler.returned_error(session, "the line too long", io::ErrorKind::InvalidData)
 }
 
 fn answers_bad_utf8_with_an_error_and_closes(session: &Session) -> Result<(), Failure> {
@@ -261,7 +296,7 @@ fn answers_bad_utf8_with_an_error_and_closes(session: &Session) -> Result<(), Fa
         "no answer to a whole line that is not UTF-8: answer it with the error line",
     )
     .map_err(|f| handler.explain(session, f))?;
-    handler.returned(session, "the line that is not UTF-8")
+    handler.returned_error(session, "the line that is not UTF-8", io::ErrorKind::InvalidData)
 }
 
 fn drops_a_silent_client_after_the_timeout(session: &Session) -> Result<(), Failure> {
@@ -282,7 +317,7 @@ fn drops_a_silent_client_after_the_timeout(session: &Session) -> Result<(), Fail
     )
     .map_err(|f| handler.explain(session, f))?;
     session.note(format!("dropped after {:?} of silence", started.elapsed()));
-    handler.returned(session, "the timeout")
+    handler.returned_error(session, "the timeout", io::ErrorKind::TimedOut)
 }
 
 fn drops_a_slowloris_client_at_the_line_deadline(session: &Session) -> Result<(), Failure> {
@@ -351,7 +386,7 @@ fn drops_a_slowloris_client_at_the_line_deadline(session: &Session) -> Result<()
         }
     }
     client.expect_closed(session, &format!("{want:?}"))?;
-    handler.returned(session, "the deadline")
+    handler.returned_error(session, "the deadline", io::ErrorKind::TimedOut)
 }
 
 fn keeps_a_client_who_asks_in_time(session: &Session) -> Result<(), Failure> {

@@ -1,5 +1,6 @@
 //! Checks of the UDP echo server (`exercises/src/udp_echo.rs`).
 
+use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
@@ -9,7 +10,7 @@ use grader::{Check, Failure, Session, WAIT};
 
 use super::expect_bound_as_asked;
 
-pub const CHECKS: &[Check] = grader::checks!("udp_echo": echoes_a_datagram_to_its_sender, echoes_each_sender_its_own_datagrams, echoes_long_and_empty_datagrams_whole);
+pub const CHECKS: &[Check] = grader::checks!("udp_echo": echoes_a_datagram_to_its_sender, echoes_each_sender_its_own_datagrams, echoes_long_and_empty_datagrams_whole, serve_returns_its_own_errors);
 
 const WRONG_ADDRESS: &str = "the echo went somewhere else: replying to a fixed address or port, or to the \
      server's own address, instead of the sender's address that `recv_from` returned with the datagram";
@@ -85,6 +86,50 @@ fn echoes_long_and_empty_datagrams_whole(session: &Session) -> Result<(), Failur
         expect_echo(session, &mut server, &peer, bytes, addr)?;
     }
     Ok(())
+}
+
+fn serve_returns_its_own_errors(session: &Session) -> Result<(), Failure> {
+    let socket = UdpSocket::bind("127.0.0.1:0").map_err(|err| session.wrong("a socket", err))?;
+    let timeout = Duration::from_millis(100);
+    socket.set_read_timeout(Some(timeout)).map_err(|err| session.wrong("a socket", err))?;
+    let addr = socket.local_addr().map_err(|err| session.wrong("a socket", err))?;
+    let peer = UdpPeer::bind(session, "sender")?;
+    peer.send(b"hello", addr);
+    session.note(format!(
+        "calls serve on the socket at {addr}, which holds that datagram and has a read \
+         timeout of {timeout:?}; nothing more comes"
+    ));
+    let result = session.call("udp_echo::serve", WAIT, move || subject::udp_echo::serve(&socket));
+    let result = result.map_err(|failure| match failure {
+        Failure::Wrong { expected, .. } => session.wrong(
+            format!("{expected}: the read timeout is the server's own error"),
+            "ignoring every error and going on (`let _ = echo_one(..)`, or `continue` on any \
+             error): an error of the server's own socket comes back at once, every time, so \
+             the loop spins; go on only after an error about one sender (`ConnectionReset`, \
+             `ConnectionRefused`) and return the others",
+        ),
+        not_done => not_done,
+    })?;
+    match result {
+        Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+            session.note(format!("serve returned the error {err}"));
+            match peer.receive() {
+                Some((bytes, _)) if bytes == b"hello" => Ok(()),
+                _ => Err(session.wrong(
+                    "the echo of \"hello\" before serve returned",
+                    "see the other checks of echo_one",
+                )),
+            }
+        }
+        Err(err) => Err(session.wrong(
+            "serve to return the read timeout's error (WouldBlock or TimedOut)",
+            format!("it returned another error, {err}: return the error as it came"),
+        )),
+        Ok(()) => Err(session.wrong(
+            "serve to return the read timeout's error, not Ok",
+            "taking an error for the end of the work: return the error itself",
+        )),
+    }
 }
 
 /// Sends `bytes` from `peer` and expects the very same bytes back from `server_addr`.

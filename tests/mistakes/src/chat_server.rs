@@ -72,6 +72,14 @@ pub const MISTAKES: &[Mistake] = &[
         "closing without a word",
     ),
     (
+        "chat_server_drops_with_ok",
+        &[
+            "chat_server::answers_a_line_too_long_with_an_error_and_closes",
+            "chat_server::answers_bad_utf8_with_an_error_and_closes",
+        ],
+        "return the error too",
+    ),
+    (
         "chat_server_timeout_per_read",
         &["chat_server::drops_a_slowloris_client_at_the_line_deadline"],
         "a timeout per read only",
@@ -191,6 +199,9 @@ pub fn handle_client(stream: TcpStream, idle: Duration) -> io::Result<()> {
             }
             Line::TooLong => {
                 writer.write_all(format!("{TOO_LONG}\n").as_bytes())?;
+                if making("chat_server_drops_with_ok") {
+                    return Ok(());
+                }
                 return Err(io::ErrorKind::InvalidData.into());
             }
             Line::NotUtf8 if making("chat_server_unwraps_utf8") => {
@@ -198,6 +209,9 @@ pub fn handle_client(stream: TcpStream, idle: Duration) -> io::Result<()> {
             }
             Line::NotUtf8 => {
                 writer.write_all(format!("{NOT_UTF8}\n").as_bytes())?;
+                if making("chat_server_drops_with_ok") {
+                    return Ok(());
+                }
                 return Err(io::ErrorKind::InvalidData.into());
             }
             Line::End if making("chat_server_half_line_is_an_error") => {

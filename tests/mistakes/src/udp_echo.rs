@@ -39,6 +39,11 @@ pub const MISTAKES: &[Mistake] = &[
         "empty datagram",
     ),
     (
+        "echo_ignores_every_error",
+        &["udp_echo::serve_returns_its_own_errors"],
+        "ignoring every error",
+    ),
+    (
         "echo_stops_after_bye",
         &["udp_echo::echoes_each_sender_its_own_datagrams"],
         "even after `bye`",
@@ -66,6 +71,10 @@ pub fn echo_one(socket: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, Socket
 pub fn serve(socket: &UdpSocket) -> io::Result<()> {
     let mut buf = vec![0; if making("echo_small_buffer") { 1024 } else { BUFFER_LEN }];
     loop {
+        if making("echo_ignores_every_error") {
+            let _ = echo_one(socket, &mut buf);
+            continue;
+        }
         let (len, _) = echo_one(socket, &mut buf)?;
         if making("echo_stops_after_bye") && &buf[..len] == b"bye" {
             return Ok(());

@@ -30,6 +30,28 @@ pub const MISTAKES: &[Mistake] = &[
         "own address",
     ),
     ("receiver_stops_on_prefix", &["udp_receiver::exits_after_bye"], "starts_with"),
+    ("receiver_binds_a_fixed_port", &["udp_receiver::binds_the_address_it_is_given"], "fixed port"),
+    ("receiver_unwraps_utf8", &["udp_receiver::prints_odd_datagrams_as_they_are"], "unwrap"),
+    (
+        "receiver_skips_bad_utf8",
+        &["udp_receiver::prints_odd_datagrams_as_they_are"],
+        "no line for the datagram that is not UTF-8",
+    ),
+    (
+        "receiver_fails_on_bad_utf8",
+        &["udp_receiver::prints_odd_datagrams_as_they_are"],
+        "an error for a datagram that is not UTF-8",
+    ),
+    (
+        "receiver_stops_on_a_trimmed_bye",
+        &["udp_receiver::prints_odd_datagrams_as_they_are"],
+        "comparing loosely",
+    ),
+    (
+        "receiver_writes_raw_bytes",
+        &["udp_receiver::prints_odd_datagrams_as_they_are"],
+        "`String::from_utf8_lossy`",
+    ),
     (
         "receiver_never_stops",
         &["udp_receiver::exits_after_bye", "udp_receiver::keeps_long_datagrams_whole"],
@@ -40,6 +62,9 @@ pub const MISTAKES: &[Mistake] = &[
 pub fn bind(addr: &str) -> io::Result<UdpSocket> {
     if making("receiver_binds_every_interface") {
         return UdpSocket::bind("0.0.0.0:0");
+    }
+    if making("receiver_binds_a_fixed_port") {
+        return UdpSocket::bind("127.0.0.1:5000");
     }
     model::bind(addr)
 }
@@ -55,11 +80,28 @@ pub fn receive_until_bye(socket: &UdpSocket, out: &mut impl Write) -> io::Result
         let shown =
             if making("receiver_prints_own_address") { socket.local_addr()? } else { sender };
         let bytes = if making("receiver_prints_the_whole_buffer") { &buf[..] } else { &buf[..len] };
-        let text = String::from_utf8_lossy(bytes);
-        writeln!(out, "{shown}: {text}")?;
+        let text = if making("receiver_unwraps_utf8") {
+            std::str::from_utf8(bytes).unwrap().into()
+        } else if making("receiver_fails_on_bad_utf8") {
+            std::str::from_utf8(bytes).map_err(|_| io::ErrorKind::InvalidData)?.into()
+        } else if making("receiver_skips_bad_utf8") {
+            let Ok(text) = std::str::from_utf8(bytes) else { continue };
+            text.into()
+        } else {
+            String::from_utf8_lossy(bytes)
+        };
+        if making("receiver_writes_raw_bytes") {
+            write!(out, "{shown}: ")?;
+            out.write_all(bytes)?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{shown}: {text}")?;
+        }
         out.flush()?;
         let done = if making("receiver_stops_on_prefix") {
             text.starts_with("bye")
+        } else if making("receiver_stops_on_a_trimmed_bye") {
+            text.trim() == "bye"
         } else {
             text == "bye"
         };
