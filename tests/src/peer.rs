@@ -35,6 +35,9 @@ pub struct TcpPeer {
     log: Transcript,
     /// Whether some bytes came that never got their `\n`.
     pub heard_unterminated: bool,
+    /// Whether the other end sent something between the two parts of a message sent by
+    /// [`TcpPeer::send_in_two_parts`]: it took the first part for the whole message.
+    pub heard_before_the_rest: bool,
 }
 
 /// What a read from a [`TcpPeer`] found.
@@ -82,6 +85,7 @@ impl TcpPeer {
             reader,
             log: log.clone(),
             heard_unterminated: false,
+            heard_before_the_rest: false,
         })
     }
 
@@ -104,6 +108,7 @@ impl TcpPeer {
         let _ = self.stream.set_read_timeout(Some(SPLIT_PAUSE));
         let reacted = matches!(self.reader.fill_buf(), Ok(buffered) if !buffered.is_empty());
         let _ = self.stream.set_read_timeout(Some(WAIT));
+        self.heard_before_the_rest |= reacted;
         if reacted {
             self.log.note(format!(
                 "{}: (the other end sent something before the rest was sent)",
@@ -230,6 +235,8 @@ pub struct ServerEnd {
     pub connected: bool,
     /// Whether the client sent bytes that never got their `\n`.
     pub heard_unterminated: bool,
+    /// Whether the client sent something between the two parts of an answer.
+    pub heard_before_the_rest: bool,
 }
 
 impl<T: Send + 'static> ReferenceServer<T> {
@@ -297,11 +304,15 @@ impl ReferenceServer<ServerEnd> {
             match TcpPeer::new(log, "server", stream) {
                 Ok(mut peer) => {
                     script(&mut peer);
-                    ServerEnd { connected: true, heard_unterminated: peer.heard_unterminated }
+                    ServerEnd {
+                        connected: true,
+                        heard_unterminated: peer.heard_unterminated,
+                        heard_before_the_rest: peer.heard_before_the_rest,
+                    }
                 }
                 Err(err) => {
                     log.note(format!("server: ✗ {err}"));
-                    ServerEnd { connected: true, heard_unterminated: false }
+                    ServerEnd { connected: true, ..ServerEnd::default() }
                 }
             }
         })

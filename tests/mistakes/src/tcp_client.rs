@@ -41,6 +41,14 @@ pub const MISTAKES: &[Mistake] = &[
         &["tcp_client::reports_when_the_server_hangs_up"],
         "hung up",
     ),
+    ("client_keeps_the_cr", &["tcp_client::sends_each_line_as_it_is"], "`\\r`"),
+    ("client_skips_empty_lines", &["tcp_client::sends_each_line_as_it_is"], "skipping the empty"),
+    ("client_trims_questions", &["tcp_client::sends_each_line_as_it_is"], "changing the questions"),
+    (
+        "client_prints_lossily",
+        &["tcp_client::reports_an_answer_that_is_not_utf8"],
+        "`from_utf8_lossy`",
+    ),
     (
         "client_waits_for_the_server_to_close",
         &["tcp_client::stops_at_the_end_of_input"],
@@ -61,12 +69,29 @@ pub fn connect(addr: &str) -> io::Result<TcpStream> {
 pub fn chat(stream: TcpStream, input: impl BufRead, mut output: impl Write) -> io::Result<()> {
     let mut writer = stream.try_clone()?;
     let mut reader = BufReader::new(stream.try_clone()?);
-    for question in input.lines() {
+    let lines: Box<dyn Iterator<Item = io::Result<String>>> = if making("client_keeps_the_cr") {
+        Box::new(input.split(b'\n').map(|l| l.map(|b| String::from_utf8_lossy(&b).into_owned())))
+    } else {
+        Box::new(input.lines())
+    };
+    for question in lines {
         let question = question?;
+        if making("client_skips_empty_lines") && question.is_empty() {
+            continue;
+        }
+        let question = if making("client_trims_questions") {
+            question.trim().to_lowercase()
+        } else {
+            question
+        };
         let ending = if making("client_forgets_the_newline") { "" } else { "\n" };
         writer.write_all(format!("{question}{ending}").as_bytes())?;
         let mut answer = String::new();
-        if making("client_one_read_per_answer") {
+        if making("client_prints_lossily") {
+            let mut bytes = Vec::new();
+            reader.read_until(b'\n', &mut bytes)?;
+            answer = String::from_utf8_lossy(&bytes).into_owned();
+        } else if making("client_one_read_per_answer") {
             let mut buf = [0; 1024];
             let len = (&stream).read(&mut buf)?;
             answer = String::from_utf8_lossy(&buf[..len]).into_owned();
