@@ -12,8 +12,9 @@ use super::expect_bound_as_asked;
 
 pub const CHECKS: &[Check] = grader::checks!("udp_echo": echoes_a_datagram_to_its_sender, echoes_each_sender_its_own_datagrams, echoes_long_and_empty_datagrams_whole, serve_returns_its_own_errors);
 
-const WRONG_ADDRESS: &str = "the echo went somewhere else: replying to a fixed address or port, or to the \
-     server's own address, instead of the sender's address that `recv_from` returned with the datagram";
+const WRONG_ADDRESS: &str = "no echo came back: sending it somewhere else (to a fixed address or port, \
+     or to the server's own address, instead of the sender's address that `recv_from` returned \
+     with the datagram), or not sending it at all";
 
 fn echoes_a_datagram_to_its_sender(session: &Session) -> Result<(), Failure> {
     let socket = UdpSocket::bind("127.0.0.1:0").map_err(|err| session.wrong("a socket", err))?;

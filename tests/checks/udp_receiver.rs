@@ -53,7 +53,8 @@ fn prints_each_datagram_with_its_sender(session: &Session) -> Result<(), Failure
             } else if line.trim_end() == want.trim_end() {
                 "a line ending other than a single `\\n`"
             } else if !line.contains(text) {
-                "not converting exactly the received bytes: use `&buf[..len]`"
+                "the text missing or changed: convert exactly the received bytes, `&buf[..len]`, \
+                 with `String::from_utf8_lossy` and print it as it is (not with `{:?}`)"
             } else {
                 "a line format other than `<sender address>: <text>`"
             };
@@ -63,7 +64,8 @@ fn prints_each_datagram_with_its_sender(session: &Session) -> Result<(), Failure
     if !receiver.is_running() {
         return Err(session.wrong(
             "the receiver to keep running until `bye`",
-            "stopping after the first datagram",
+            "stopping before `bye`: a loop that ends early (after a fixed count, or on a \
+             condition other than the datagram `bye`)",
         ));
     }
     Ok(())
@@ -194,13 +196,16 @@ fn exits_after_bye(session: &Session) -> Result<(), Failure> {
         receiver.line(session, &format!("the line {want:?}")).map_err(|failure| match failure {
             Failure::Wrong { .. } if !receiver.is_running() => session.wrong(
                 "the receiver to stop only at exactly `bye`, not at `byebye`",
-                "comparing with `starts_with` or `contains` instead of `==`",
+                "stopping at `byebye`: comparing with `starts_with` or `contains` instead of `==`",
             ),
             other => other,
         })?;
     if line != want {
-        let mistake =
-            if line.contains('\0') { WHOLE_BUFFER } else { "not printing the last datagram" };
+        let mistake = if line.contains('\0') {
+            WHOLE_BUFFER
+        } else {
+            "the line for `bye` differs: print it as every other datagram, then stop"
+        };
         return Err(session.wrong(format!("the line {want:?} before the receiver ends"), mistake));
     }
     receiver.exits_successfully(session, "the datagram `bye`")
