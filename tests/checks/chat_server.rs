@@ -16,7 +16,7 @@ use subject::chat_server::{Line, MAX_LINE};
 
 use super::expect_bound_as_asked;
 
-pub const CHECKS: &[Check] = grader::checks!("chat_server": reads_a_line_of_at_most_max_bytes, stops_reading_a_huge_line_at_the_limit, answers_line_by_line, answers_a_line_too_long_with_an_error_and_closes, answers_bad_utf8_with_an_error_and_closes, drops_a_silent_client_after_the_timeout, drops_a_slowloris_client_at_the_line_deadline, keeps_a_client_who_asks_in_time, closes_quietly_when_the_client_leaves_mid_line, returns_the_error_of_a_reset, serves_three_hundred_clients_at_once, answers_others_while_a_client_is_silent, answers_others_while_a_client_stops_reading, survives_a_huge_line, survives_a_reset_mid_line);
+pub const CHECKS: &[Check] = grader::checks!("chat_server": reads_a_line_of_at_most_max_bytes, stops_reading_a_huge_line_at_the_limit, answers_line_by_line, answers_a_line_too_long_with_an_error_and_closes, answers_bad_utf8_with_an_error_and_closes, drops_a_silent_client_after_the_timeout, drops_a_slowloris_client_at_the_line_deadline, keeps_a_client_who_asks_in_time, drops_a_client_who_stops_reading, closes_quietly_when_the_client_leaves_mid_line, returns_the_error_of_a_reset, serves_three_hundred_clients_at_once, answers_others_while_a_client_is_silent, answers_others_while_a_client_stops_reading, survives_a_huge_line, survives_a_reset_mid_line);
 
 /// Reads lines from `input` with `read_line_bounded(.., max)` until `End` or `want.len()`
 /// lines, and compares.
@@ -53,6 +53,10 @@ fn expect_lines(
         "an error returned for a line that is not UTF-8 or has ended: `read_line` into a String \
          fails on bad UTF-8; read bytes with `read_until` and convert them with \
          `String::from_utf8`, whose error means `NotUtf8`"
+            .to_string()
+    } else if got.iter().any(|l| matches!(l, Ok(Line::Text(t)) if t.contains('\u{fffd}'))) {
+        "a line that is not UTF-8 converted lossily (`from_utf8_lossy`): it is `NotUtf8`; \
+         convert with `String::from_utf8` and tell its error apart"
             .to_string()
     } else if long == max || long == max + 1 {
         format!(
@@ -214,41 +218,59 @@ impl Handler {
     }
 }
 
-/// Expects the error line `line`, then the connection closed.
+/// Expects the error line `line`, then the connection closed. `if_silent` and
+/// `if_closed` are the diagnoses when nothing comes, or the connection closes first.
 fn expect_error_then_close(
     session: &Session,
     client: &mut TcpPeer,
     line: &str,
     if_silent: &str,
+    if_closed: &str,
 ) -> Result<(), Failure> {
+    let expected = format!("the error line {line:?}, then the connection closed");
     match client.hear() {
         Heard::Line(got) if got == format!("{line}\n") => {}
+        Heard::Line(got) if got == "pardon?\n" && line == subject::chat_server::NOT_UTF8 => {
+            return Err(session.wrong(
+                expected,
+                "an answer to a line that is not UTF-8, as if it were a question: converting it \
+                 lossily (`from_utf8_lossy`); it is `Line::NotUtf8`, answered with the error line",
+            ));
+        }
         Heard::Line(got) => {
             return Err(session.wrong(
-                format!("the error line {line:?}"),
+                expected,
                 format!("a different line, {got:?}: use the constant, with a `\\n`"),
             ));
         }
-        Heard::Silence(_) => {
-            return Err(session.wrong(format!("the error line {line:?}"), if_silent));
+        Heard::Silence(rest) | Heard::Closed(rest) if rest == line => {
+            return Err(
+                session.wrong(expected, "the error line lacks its `\\n`: write it with one")
+            );
         }
-        Heard::Closed(_) | Heard::Error(_) => {
-            return Err(session.wrong(
-                format!("the error line {line:?} before the connection closes"),
-                "closing without a word: write the error line before returning (a `read_line` into \
-                 a String fails on bad UTF-8 before you can answer; read bytes with `read_until` \
-                 and convert them with `String::from_utf8`)",
-            ));
-        }
+        Heard::Silence(_) => return Err(session.wrong(expected, if_silent)),
+        Heard::Closed(_) | Heard::Error(_) => return Err(session.wrong(expected, if_closed)),
     }
     client.expect_closed(session, &format!("{line:?}"))
 }
+
+/// Closing without the error line, when the rule broken is a line's.
+const CLOSED_WITHOUT_A_WORD: &str = "closing without a word: write the error line before \
+     returning (a `read_line` into a String fails on bad UTF-8 before you can answer; read \
+     bytes with `read_until` and convert them with `String::from_utf8`)";
+
+/// Closing without the error line, when the deadline passed.
+const TIMEOUT_NOT_RECOGNISED: &str = "closing without the error line when the time is up: \
+     a read timeout shows up as an error of kind `WouldBlock` on Linux and macOS and \
+     `TimedOut` on Windows; match both, write `error: timed out`, then return";
 
 fn answers_line_by_line(session: &Session) -> Result<(), Failure> {
     let (mut client, handler) = client_of_handle_client(session, WAIT)?;
     let mut ask = |question: &[u8], answer: &str| {
         client.send(question);
-        client.expect_line(session, answer).map_err(|f| handler.explain(session, f))
+        client
+            .expect_answer(session, Some(question), answer, None)
+            .map_err(|f| handler.explain(session, f))
     };
     ask(b"how are u\n", "fine")?;
     ask(b"how old are u\r\n", "nicai")?;
@@ -275,14 +297,48 @@ fn answers_a_line_too_long_with_an_error_and_closes(session: &Session) -> Result
     client.send(b"how are u\n");
     client.expect_line(session, "fine").map_err(|f| handler.explain(session, f))?;
     client.send(&vec![b'a'; MAX_LINE + 500]);
-    session.note("client: (no `\\n` follows)");
-    expect_error_then_close(
-        session,
-        &mut client,
-        subject::chat_server::TOO_LONG,
-        TOO_LONG_WHEN_SILENT,
-    )
-    .map_err(|f| handler.explain(session, f))?;
+    session.note("client: (no `\\n` follows yet)");
+    let line = subject::chat_server::TOO_LONG;
+    match client.hear() {
+        Heard::Line(got) if got == format!("{line}\n") => {}
+        Heard::Closed(rest) | Heard::Silence(rest) if rest == line => {
+            return Err(session.wrong(
+                format!("the error line {line:?}"),
+                "the error line lacks its `\\n`: write it with one",
+            ));
+        }
+        Heard::Silence(_) => {
+            return Err(handler.explain(
+                session,
+                session.wrong(format!("the error line {line:?}"), TOO_LONG_WHEN_SILENT),
+            ));
+        }
+        Heard::Line(got) => {
+            return Err(session.wrong(
+                format!("the error line {line:?}"),
+                format!("a different line, {got:?}: use the constant, with a `\\n`"),
+            ));
+        }
+        Heard::Closed(_) | Heard::Error(_) => {
+            return Err(handler.explain(
+                session,
+                session.wrong(format!("the error line {line:?}"), CLOSED_WITHOUT_A_WORD),
+            ));
+        }
+    }
+    // The rest of the long line, and a question: a server that went on would answer it.
+    client.send(b"\nhow are u\n");
+    match client.hear() {
+        Heard::Closed(rest) if rest.is_empty() => {}
+        Heard::Error(_) => {}
+        _ => {
+            return Err(session.wrong(
+                "the connection closed after the error line",
+                "going on after the error line: after a line too long, return (dropping the \
+                 stream closes the connection); the rest of that line is no question",
+            ));
+        }
+    }
     handler.returned_error(session, "the line too long", io::ErrorKind::InvalidData)
 }
 
@@ -294,6 +350,7 @@ fn answers_bad_utf8_with_an_error_and_closes(session: &Session) -> Result<(), Fa
         &mut client,
         subject::chat_server::NOT_UTF8,
         "no answer to a whole line that is not UTF-8: answer it with the error line",
+        CLOSED_WITHOUT_A_WORD,
     )
     .map_err(|f| handler.explain(session, f))?;
     handler.returned_error(session, "the line that is not UTF-8", io::ErrorKind::InvalidData)
@@ -314,6 +371,7 @@ fn drops_a_silent_client_after_the_timeout(session: &Session) -> Result<(), Fail
         subject::chat_server::TIMED_OUT,
         "no `set_read_timeout(Some(idle))` on the stream, or a timeout other than the `idle` \
          given: a silent client then holds its thread forever",
+        TIMEOUT_NOT_RECOGNISED,
     )
     .map_err(|f| handler.explain(session, f))?;
     session.note(format!("dropped after {:?} of silence", started.elapsed()));
@@ -418,6 +476,40 @@ fn keeps_a_client_who_asks_in_time(session: &Session) -> Result<(), Failure> {
     client.send(b"bye\n");
     client.expect_line(session, "bye")?;
     handler.returned(session, "`bye`")
+}
+
+fn drops_a_client_who_stops_reading(session: &Session) -> Result<(), Failure> {
+    let idle = Duration::from_millis(300);
+    session.note(format!("handle_client(stream, idle = {idle:?})"));
+    let (client, handler) = client_of_handle_client(session, idle)?;
+    let mut slacker = client.writer().map_err(|err| session.wrong("a second handle", err))?;
+    let _ = slacker.set_write_timeout(Some(Duration::from_millis(100)));
+    // Empty lines, each answered `pardon?`: the answers fill the buffers between us.
+    let questions = vec![b'\n'; 64 * 1024];
+    let started = Instant::now();
+    let mut sent = 0;
+    while started.elapsed() < Duration::from_millis(900) {
+        match slacker.write(&questions) {
+            Ok(n) => sent += n,
+            Err(_) => break,
+        }
+    }
+    session.note(format!(
+        "client: → {sent} empty lines in {:?}, and reads none of the answers",
+        started.elapsed()
+    ));
+    match handler.0.recv_timeout(WAIT) {
+        Ok(Ok(result)) => {
+            session.note(format!("handle_client returned {result:?}"));
+            Ok(())
+        }
+        Ok(Err(panic)) => Err(session.panicked("handle_client", panic)),
+        Err(_) => Err(session.wrong(
+            format!("handle_client to return once its writes had been stuck for `idle` ({idle:?})"),
+            "no `set_write_timeout(Some(idle))` on the stream: a client who sends questions but \
+             never reads the answers blocks the thread's write forever",
+        )),
+    }
 }
 
 fn closes_quietly_when_the_client_leaves_mid_line(session: &Session) -> Result<(), Failure> {

@@ -156,7 +156,11 @@ fn reads_an_answer_split_across_writes(session: &Session) -> Result<(), Failure>
     if seen.heard_before_the_rest {
         return Err(session.wrong(
             "the client to wait for the rest of the answer, up to its `\\n`, before it asks again",
-            format!("it asked its next question after the first part of the answer: {ONE_READ}"),
+            format!(
+                "it sent its next question before the answer was complete: {ONE_READ}; or \
+                 sending every question before reading any answer (each question waits for \
+                 its answer)"
+            ),
         ));
     }
     let finished = finished?;

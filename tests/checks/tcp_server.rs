@@ -115,7 +115,9 @@ fn ask(
 ) -> Result<(), Failure> {
     for (question, answer) in exchanges {
         client.send(question.as_bytes());
-        client.expect_line(session, answer).map_err(|f| handler.explain(session, f))?;
+        client
+            .expect_answer(session, Some(question.as_bytes()), answer, None)
+            .map_err(|f| handler.explain(session, f))?;
     }
     Ok(())
 }
@@ -134,6 +136,7 @@ fn answers_line_by_line(session: &Session) -> Result<(), Failure> {
             ("\n", "pardon?"),
             ("\r\n", "pardon?"),
             ("HOW ARE U\n", "pardon?"),
+            ("  how are u \n", "pardon?"),
             ("h\u{e9}llo w\u{f6}rld\n", "pardon?"),
             ("how old are u\n", "nicai"),
         ],
@@ -143,29 +146,51 @@ fn answers_line_by_line(session: &Session) -> Result<(), Failure> {
 fn reads_a_question_split_across_writes(session: &Session) -> Result<(), Failure> {
     let (mut client, handler) = client_of_handle_client(session)?;
     client.send_in_two_parts(b"how old are u\n", 6);
-    client.expect_line(session, "nicai").map_err(|f| handler.explain(session, f)).map_err(|f| match f {
-        Failure::Wrong { expected, .. } => session.wrong(
-            expected,
-            "taking one `read` for one question: TCP is a byte stream, a question may come in pieces; \
-             read whole lines with `BufReader::read_line`",
-        ),
-        not_done => not_done,
-    })
+    let answered = client.expect_line(session, "nicai").map_err(|f| handler.explain(session, f));
+    if client.heard_before_the_rest {
+        return Err(answered.err().and_then(not_done).unwrap_or_else(|| {
+            session.wrong(
+                "one answer, \"nicai\\n\", once the question's `\\n` has come",
+                "answering before the question was complete: taking one `read` for one \
+                 question; TCP is a byte stream, a question may come in pieces; read whole \
+                 lines with `BufReader::read_line`",
+            )
+        }));
+    }
+    answered
+}
+
+/// The failure itself if it is "not done", for a caller that words every other one.
+fn not_done(failure: Failure) -> Option<Failure> {
+    matches!(failure, Failure::NotDone { .. }).then_some(failure)
 }
 
 fn answers_two_questions_sent_together(session: &Session) -> Result<(), Failure> {
     let (mut client, handler) = client_of_handle_client(session)?;
     client.send(b"how are u\nhow old are u\n");
-    let two =
-        client.expect_line(session, "fine").and_then(|()| client.expect_line(session, "nicai"));
-    two.map_err(|f| handler.explain(session, f)).map_err(|f| match f {
-        Failure::Wrong { expected, .. } => session.wrong(
-            format!("{expected}: two questions in one write get two answers"),
-            "taking one `read` for one question, or a new `BufReader` per question (it throws away \
-             what it read ahead): keep one `BufReader` for the whole connection",
-        ),
-        not_done => not_done,
-    })
+    let first = client.expect_line(session, "fine").map_err(|f| handler.explain(session, f));
+    if let Err(Failure::Wrong { mistake, .. }) = &first
+        && mistake.contains("\"pardon?\\n\"")
+    {
+        return Err(session.wrong(
+            "\"fine\\n\", then \"nicai\\n\": two questions in one write get two answers",
+            "answering both lines as one question: taking one `read` for one question; read \
+             whole lines with one `BufReader` kept for the whole connection",
+        ));
+    }
+    first?;
+    client
+        .expect_answer(
+            session,
+            None,
+            "nicai",
+            Some(
+                "no answer to the second of two questions sent in one write: taking one `read` \
+                 for one question, or a new `BufReader` per question (it throws away what it \
+                 read ahead); keep one `BufReader` for the whole connection",
+            ),
+        )
+        .map_err(|f| handler.explain(session, f))
 }
 
 fn closes_the_connection_after_bye(session: &Session) -> Result<(), Failure> {
@@ -265,12 +290,15 @@ fn serves_several_clients_at_once(session: &Session) -> Result<(), Failure> {
         session.note("alice stays connected and says nothing more");
         let mut bob = TcpPeer::connect(session, "bob", addr)?;
         bob.send(b"how old are u\n");
-        bob.expect_line(session, "nicai").map_err(|_| {
-            session.wrong(
-                "an answer to bob while alice is still connected",
-                "serving one client at a time: handle each accepted connection on a thread of its own",
-            )
-        })?;
+        bob.expect_answer(
+            session,
+            None,
+            "nicai",
+            Some(
+                "no answer to bob while alice is still connected: serving one client at a \
+                 time; handle each accepted connection on a thread of its own",
+            ),
+        )?;
         alice.send(b"how old are u\n");
         alice.expect_line(session, "nicai")
     })
@@ -320,12 +348,15 @@ fn keeps_serving_after_a_client_leaves(session: &Session) -> Result<(), Failure>
         alice.expect_closed(session, "`bye`")?;
         let mut bob = TcpPeer::connect(session, "bob", addr)?;
         bob.send(b"how are u\n");
-        bob.expect_line(session, "fine").map_err(|_| {
-            session.wrong(
-                "an answer to bob after alice left",
-                "accepting only one client: loop over `listener.incoming()`",
-            )
-        })?;
+        bob.expect_answer(
+            session,
+            None,
+            "fine",
+            Some(
+                "no answer to bob after alice left: accepting only one client; loop over \
+                 `listener.incoming()`",
+            ),
+        )?;
         if !server.is_running() {
             return Err(
                 session.wrong("the server to keep running", "returning after the first client")
@@ -355,13 +386,16 @@ fn survives_rude_clients(session: &Session) -> Result<(), Failure> {
         session.note("trudy: vanished in the middle of a line");
         let mut bob = TcpPeer::connect(session, "bob", addr)?;
         bob.send(b"how are u\n");
-        bob.expect_line(session, "fine").map_err(|_| {
-            session.wrong(
-                "an answer to bob after two rude clients",
-                "one client's error stops the whole server: in the accept loop, report a client's \
-                 error on stderr and go on; never `unwrap()` it",
-            )
-        })?;
+        bob.expect_answer(
+            session,
+            None,
+            "fine",
+            Some(
+                "no answer to bob after two rude clients: one client's error stops the whole \
+                 server; in the accept loop, report a client's error on stderr and go on, never \
+                 `unwrap()` it",
+            ),
+        )?;
         if !server.is_running() {
             return Err(session.wrong("the server to keep running", "a rude client crashed it"));
         }

@@ -83,7 +83,7 @@ fn echoes_long_and_empty_datagrams_whole(session: &Session) -> Result<(), Failur
     let addr = server.listening(session)?;
     let peer = UdpPeer::bind(session, "sender")?;
     let long: Vec<u8> = (0..60_000u32).map(|i| (i % 251) as u8).collect();
-    for bytes in [&b"short"[..], &long, b"", &[0, 255, 10, 13, 0]] {
+    for bytes in [&b"short"[..], b"  spaced out \r\n", &[0, 255, 10, 13, 0], &long, b""] {
         expect_echo(session, &mut server, &peer, bytes, addr)?;
     }
     Ok(())
@@ -170,18 +170,28 @@ fn is_too_long(text: &str) -> bool {
 }
 
 fn wrong_bytes_mistake(sent: &[u8], echo: &[u8]) -> String {
-    if echo.len() > sent.len() {
+    let (got, came) = (echo.len(), sent.len());
+    let lossy = String::from_utf8_lossy(sent);
+    if echo == lossy.as_bytes() {
         format!(
-            "an echo of {} bytes for a datagram of {}: sending the whole buffer; the datagram is `buf[..len]`",
-            echo.len(),
-            sent.len()
+            "an echo of {got} bytes for a datagram of {came}, its bytes that are not UTF-8 \
+             turned into `\\u{{fffd}}`: converting the datagram to text (`from_utf8_lossy`); \
+             echo the bytes as they are"
         )
-    } else if echo.len() < sent.len() && sent.starts_with(echo) {
+    } else if got > came && echo.starts_with(sent) {
         format!(
-            "an echo of {} bytes for a datagram of {}: a receive buffer smaller than the datagram; \
-             `recv_from` silently drops what does not fit, so make it 65,535 bytes",
-            echo.len(),
-            sent.len()
+            "an echo of {got} bytes for a datagram of {came}: sending the whole buffer; the \
+             datagram is `buf[..len]`"
+        )
+    } else if echo == sent.trim_ascii() || echo == sent.trim_ascii_end() {
+        format!(
+            "an echo of {got} bytes for a datagram of {came}, its spaces or line ending cut: \
+             trimming the datagram; echo the bytes as they are"
+        )
+    } else if got < came && sent.starts_with(echo) {
+        format!(
+            "an echo of {got} bytes for a datagram of {came}: a receive buffer smaller than the \
+             datagram; `recv_from` silently drops what does not fit, so make it 65,535 bytes"
         )
     } else {
         "the echo is not the same bytes: send back exactly what came, unchanged".to_string()
@@ -208,7 +218,11 @@ fn hear(
         }
         if !server.is_running() {
             let mistake = if is_too_long(&server.stderr()) {
-                format!("the server stopped on an error: {WHOLE_BUFFER}")
+                format!(
+                    "the server stopped on an error, as an echo longer than any datagram can be \
+                     failed to send: {WHOLE_BUFFER}; or the bytes changed on the way (a text \
+                     conversion such as `from_utf8_lossy` makes bytes that are not UTF-8 longer)"
+                )
             } else {
                 "the server returned: a missing loop (it echoes until it is stopped, even after \
                  `bye`), or an error returned with `?`"

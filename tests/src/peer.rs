@@ -150,32 +150,70 @@ impl TcpPeer {
 
     /// Expects the line `expected` (given without its `\n`).
     pub fn expect_line(&mut self, session: &Session, expected: &str) -> Result<(), Failure> {
+        self.expect_answer(session, None, expected, None)
+    }
+
+    /// Expects the line `expected` (given without its `\n`) as the answer to `question`
+    /// (as it was sent, line ending and all), if known: the diagnosis then names what the
+    /// question shows (a `\r` kept, an empty line taken for the end, `bye` not answered).
+    /// `if_missing`, if given, is the diagnosis when no line comes at all.
+    pub fn expect_answer(
+        &mut self,
+        session: &Session,
+        question: Option<&[u8]>,
+        expected: &str,
+        if_missing: Option<&str>,
+    ) -> Result<(), Failure> {
         let want = format!("{expected}\n");
-        match self.hear() {
-            Heard::Line(line) if line == want => Ok(()),
-            Heard::Line(line) if line.trim_end() == expected => Err(session.wrong(
-                format!("the line {want:?}"),
-                format!("the line ends in {:?}: end each line with a single `\\n`", &line[expected.len()..]),
-            )),
-            Heard::Line(line) => Err(session.wrong(
-                format!("the line {want:?}"),
-                format!("a different answer, {line:?}: compare the question exactly, without its line ending"),
-            )),
-            Heard::Silence(rest) if !rest.is_empty() => Err(session.wrong(
-                format!("the line {want:?}"),
-                "the answer lacks its `\\n`, so the other side cannot know it is complete",
-            )),
-            Heard::Silence(_) => Err(session.wrong(
-                format!("the line {want:?} within {WAIT:?}"),
+        let asked = question.map(|q| String::from_utf8_lossy(q).into_owned()).unwrap_or_default();
+        let bare = asked.trim_end_matches('\n').trim_end_matches('\r');
+        let heard = self.hear();
+        let missing = |default: &str| if_missing.unwrap_or(default).to_string();
+        let mistake = match heard {
+            Heard::Line(line) if line == want => return Ok(()),
+            Heard::Line(line) if line.trim_end() == expected => format!(
+                "the line ends in {:?}: end each line with a single `\\n`",
+                &line[expected.len()..]
+            ),
+            Heard::Line(line) if asked.ends_with("\r\n") && line == "pardon?\n" => format!(
+                "a different answer, {line:?}: the `\\r` of a `\\r\\n` line kept in the \
+                 question; drop a `\\r` before the `\\n` too (telnet sends `\\r\\n`)"
+            ),
+            Heard::Line(line) if expected == "pardon?" && question.is_some() => format!(
+                "a different answer, {line:?}, to {bare:?}: matching loosely (trimming spaces, \
+                 ignoring case, `contains`); compare the whole question exactly, without only \
+                 its line ending"
+            ),
+            Heard::Line(line) => format!(
+                "a different answer, {line:?}: compare the question exactly, without its line ending"
+            ),
+            Heard::Silence(rest) if !rest.is_empty() => {
+                "the answer lacks its `\\n`, so the other side cannot know it is complete".into()
+            }
+            Heard::Silence(_) => missing(
                 "no answer: writes through a `BufWriter` that is never flushed, a read that waits \
                  for more than one line, or one client served at a time",
-            )),
-            Heard::Closed(_) | Heard::Error(_) => Err(session.wrong(
-                format!("the line {want:?}"),
-                "the connection closed: the code stopped serving this client (an error returned with \
-                 `?`, or a panic in its thread)",
-            )),
-        }
+            ),
+            Heard::Closed(rest) if !rest.is_empty() => {
+                "the answer lacks its `\\n`, so the other side cannot know it is complete".into()
+            }
+            Heard::Closed(_) | Heard::Error(_) if question.is_some() && bare == "bye" => {
+                "closing the connection on `bye` without answering it: write `bye` first, then \
+                 close"
+                    .into()
+            }
+            Heard::Closed(_) | Heard::Error(_) if question.is_some() && bare.is_empty() => {
+                "taking an empty line for the end of the connection: only a read of 0 bytes \
+                 means the client has gone; an empty line is `\\n`, a question answered \
+                 `pardon?`"
+                    .into()
+            }
+            Heard::Closed(_) | Heard::Error(_) => missing(
+                "the connection closed: the code stopped serving this client (an error returned \
+                 with `?`, or a panic in its thread)",
+            ),
+        };
+        Err(session.wrong(format!("the line {want:?}"), mistake))
     }
 
     /// Expects the other end to close the connection, with nothing more said.

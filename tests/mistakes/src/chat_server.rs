@@ -80,6 +80,38 @@ pub const MISTAKES: &[Mistake] = &[
         "return the error too",
     ),
     (
+        "chat_server_no_write_timeout",
+        &["chat_server::drops_a_client_who_stops_reading"],
+        "no `set_write_timeout(Some(idle))`",
+    ),
+    (
+        "chat_server_goes_on_after_too_long",
+        &["chat_server::answers_a_line_too_long_with_an_error_and_closes"],
+        "going on after the error line",
+    ),
+    (
+        "chat_server_error_line_without_newline",
+        &[
+            "chat_server::answers_a_line_too_long_with_an_error_and_closes",
+            "chat_server::answers_bad_utf8_with_an_error_and_closes",
+            "chat_server::drops_a_silent_client_after_the_timeout",
+        ],
+        "lacks its `\\n`",
+    ),
+    (
+        "chat_server_timeout_kind_timedout_only",
+        &["chat_server::drops_a_silent_client_after_the_timeout"],
+        "`WouldBlock` on Linux",
+    ),
+    (
+        "chat_server_lossy_utf8",
+        &[
+            "chat_server::reads_a_line_of_at_most_max_bytes",
+            "chat_server::answers_bad_utf8_with_an_error_and_closes",
+        ],
+        "`from_utf8_lossy`",
+    ),
+    (
         "chat_server_timeout_per_read",
         &["chat_server::drops_a_slowloris_client_at_the_line_deadline"],
         "a timeout per read only",
@@ -107,7 +139,7 @@ pub const MISTAKES: &[Mistake] = &[
     (
         "chat_server_trims_questions",
         &["chat_server::answers_line_by_line"],
-        "compare the question exactly",
+        "matching loosely",
     ),
     (
         "chat_server_unwraps_in_thread",
@@ -162,7 +194,25 @@ pub fn read_line_bounded(reader: &mut impl BufRead, max: usize) -> io::Result<Li
         let text = String::from_utf8(bytes).map_err(|_| io::ErrorKind::InvalidData);
         return Ok(text.map_or(Line::NotUtf8, |t| Line::Text(t.trim_end_matches('\r').into())));
     }
+    if making("chat_server_lossy_utf8") {
+        let mut bytes = Vec::new();
+        reader.take(max as u64).read_until(b'\n', &mut bytes)?;
+        if bytes.pop() != Some(b'\n') {
+            return Ok(if bytes.len() + 1 > max { Line::TooLong } else { Line::End });
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        return Ok(Line::Text(text.trim_end_matches('\r').to_string()));
+    }
     model::read_line_bounded(reader, max)
+}
+
+/// The error line as it is sent, with its `\n` unless the mistake forgets it.
+fn error_line(line: &str) -> String {
+    if making("chat_server_error_line_without_newline") {
+        line.to_string()
+    } else {
+        format!("{line}\n")
+    }
 }
 
 pub fn handle_client(stream: TcpStream, idle: Duration) -> io::Result<()> {
@@ -172,6 +222,9 @@ pub fn handle_client(stream: TcpStream, idle: Duration) -> io::Result<()> {
     let idle = if making("chat_server_ignores_idle") { IDLE_TIMEOUT } else { idle };
     if making("chat_server_timeout_per_read") {
         stream.set_read_timeout(Some(idle))?;
+    }
+    if !making("chat_server_no_write_timeout") {
+        stream.set_write_timeout(Some(idle))?;
     }
     let mut writer = stream.try_clone()?;
     let per_read = making("chat_server_timeout_per_read");
@@ -183,10 +236,14 @@ pub fn handle_client(stream: TcpStream, idle: Duration) -> io::Result<()> {
         let line = match read_line_bounded(&mut reader, MAX_LINE) {
             Ok(line) => line,
             Err(err)
-                if matches!(err.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
-                    || making("chat_server_reset_taken_for_a_timeout") =>
+                if if making("chat_server_timeout_kind_timedout_only") {
+                    err.kind() == io::ErrorKind::TimedOut
+                } else {
+                    matches!(err.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
+                        || making("chat_server_reset_taken_for_a_timeout")
+                } =>
             {
-                let _ = writer.write_all(format!("{TIMED_OUT}\n").as_bytes());
+                let _ = writer.write_all(error_line(TIMED_OUT).as_bytes());
                 return Err(io::ErrorKind::TimedOut.into());
             }
             Err(_) if making("chat_server_reset_taken_for_a_close") => return Ok(()),
@@ -197,8 +254,14 @@ pub fn handle_client(stream: TcpStream, idle: Duration) -> io::Result<()> {
             Line::TooLong if making("chat_server_closes_without_a_word") => {
                 return Err(io::ErrorKind::InvalidData.into());
             }
+            Line::TooLong if making("chat_server_goes_on_after_too_long") => {
+                writer.write_all(error_line(TOO_LONG).as_bytes())?;
+                let mut rest = Vec::new();
+                reader.read_until(b'\n', &mut rest)?;
+                continue;
+            }
             Line::TooLong => {
-                writer.write_all(format!("{TOO_LONG}\n").as_bytes())?;
+                writer.write_all(error_line(TOO_LONG).as_bytes())?;
                 if making("chat_server_drops_with_ok") {
                     return Ok(());
                 }
@@ -208,7 +271,7 @@ pub fn handle_client(stream: TcpStream, idle: Duration) -> io::Result<()> {
                 panic!("called `Result::unwrap()` on an `Err` value: FromUtf8Error")
             }
             Line::NotUtf8 => {
-                writer.write_all(format!("{NOT_UTF8}\n").as_bytes())?;
+                writer.write_all(error_line(NOT_UTF8).as_bytes())?;
                 if making("chat_server_drops_with_ok") {
                     return Ok(());
                 }

@@ -41,6 +41,11 @@ pub const MISTAKES: &[Mistake] = &[
         &["tcp_client::reports_when_the_server_hangs_up"],
         "hung up",
     ),
+    (
+        "client_sends_everything_first",
+        &["tcp_client::reads_an_answer_split_across_writes"],
+        "before reading any answer",
+    ),
     ("client_keeps_the_cr", &["tcp_client::sends_each_line_as_it_is"], "`\\r`"),
     ("client_skips_empty_lines", &["tcp_client::sends_each_line_as_it_is"], "skipping the empty"),
     ("client_trims_questions", &["tcp_client::sends_each_line_as_it_is"], "changing the questions"),
@@ -67,6 +72,25 @@ pub fn connect(addr: &str) -> io::Result<TcpStream> {
 }
 
 pub fn chat(stream: TcpStream, input: impl BufRead, mut output: impl Write) -> io::Result<()> {
+    if making("client_sends_everything_first") {
+        let mut writer = stream.try_clone()?;
+        let questions: Vec<String> = input.lines().collect::<io::Result<_>>()?;
+        for question in &questions {
+            writer.write_all(format!("{question}\n").as_bytes())?;
+        }
+        let mut reader = BufReader::new(stream);
+        for question in &questions {
+            let mut answer = String::new();
+            if reader.read_line(&mut answer)? == 0 {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            output.write_all(answer.as_bytes())?;
+            if question == "bye" {
+                break;
+            }
+        }
+        return output.flush();
+    }
     let mut writer = stream.try_clone()?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let lines: Box<dyn Iterator<Item = io::Result<String>>> = if making("client_keeps_the_cr") {

@@ -81,6 +81,30 @@ pub const MISTAKES: &[Mistake] = &[
         &["tcp_server::returns_an_error_for_a_line_that_is_not_utf8"],
         "not a 0",
     ),
+    ("server_lowercases_questions", &["tcp_server::answers_line_by_line"], "matching loosely"),
+    ("server_trims_questions", &["tcp_server::answers_line_by_line"], "matching loosely"),
+    (
+        "server_ends_at_an_empty_line",
+        &["tcp_server::answers_line_by_line"],
+        "taking an empty line for the end",
+    ),
+    (
+        "server_closes_on_bye_unanswered",
+        &["tcp_server::closes_the_connection_after_bye"],
+        "without answering it",
+    ),
+    ("server_keeps_the_cr", &["tcp_server::answers_line_by_line"], "`\\r` of a `\\r\\n` line"),
+    (
+        "server_answers_with_crlf",
+        &[
+            "tcp_server::answers_line_by_line",
+            "tcp_server::reads_a_question_split_across_writes",
+            "tcp_server::answers_two_questions_sent_together",
+            "tcp_server::serves_several_clients_at_once",
+            "tcp_server::survives_rude_clients",
+        ],
+        "a single `\\n`",
+    ),
     ("server_binds_a_fixed_port", &["tcp_server::binds_the_address_it_is_given"], "fixed port"),
     ("server_pool_of_four", &["tcp_server::serves_three_hundred_clients_at_once"], "a pool"),
 ];
@@ -189,9 +213,29 @@ pub fn handle_client(stream: TcpStream) -> io::Result<()> {
         if line.is_empty() && !making("server_ignores_the_end") {
             return Ok(());
         }
-        let question = line.trim_end_matches(['\r', '\n']);
-        let answer = reply(question);
-        let ending = if making("server_forgets_the_newline") { "" } else { "\n" };
+        let question = if making("server_keeps_the_cr") {
+            line.trim_end_matches('\n').to_string()
+        } else if making("server_lowercases_questions") {
+            line.trim_end_matches(['\r', '\n']).to_lowercase()
+        } else if making("server_trims_questions") {
+            line.trim().to_string()
+        } else {
+            line.trim_end_matches(['\r', '\n']).to_string()
+        };
+        if making("server_ends_at_an_empty_line") && question.is_empty() {
+            return Ok(());
+        }
+        if making("server_closes_on_bye_unanswered") && question == "bye" {
+            return Ok(());
+        }
+        let answer = reply(&question);
+        let ending = if making("server_forgets_the_newline") {
+            ""
+        } else if making("server_answers_with_crlf") {
+            "\r\n"
+        } else {
+            "\n"
+        };
         writer.write_all(format!("{answer}{ending}").as_bytes())?;
         if answer == "bye" && !making("server_stays_after_bye") {
             return Ok(());

@@ -39,6 +39,12 @@ pub const MISTAKES: &[Mistake] = &[
         "empty datagram",
     ),
     (
+        "echo_converts_to_text",
+        &["udp_echo::echoes_long_and_empty_datagrams_whole"],
+        "from_utf8_lossy",
+    ),
+    ("echo_trims", &["udp_echo::echoes_long_and_empty_datagrams_whole"], "trimming the datagram"),
+    (
         "echo_ignores_every_error",
         &["udp_echo::serve_returns_its_own_errors"],
         "ignoring every error",
@@ -63,6 +69,14 @@ pub fn echo_one(socket: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, Socket
         return Ok((len, sender));
     }
     let bytes = if making("echo_sends_the_whole_buffer") { &buf[..] } else { &buf[..len] };
+    if making("echo_converts_to_text") {
+        socket.send_to(String::from_utf8_lossy(bytes).as_bytes(), to)?;
+        return Ok((len, sender));
+    }
+    if making("echo_trims") {
+        socket.send_to(bytes.trim_ascii(), to)?;
+        return Ok((len, sender));
+    }
     socket.send_to(bytes, to)?;
     Ok((len, sender))
 }

@@ -32,6 +32,16 @@ pub const MISTAKES: &[Mistake] = &[
         &["udp_sender::sends_an_empty_line_as_an_empty_datagram"],
         "skipping empty lines",
     ),
+    (
+        "sender_trims_lines",
+        &["udp_sender::sends_each_line_as_one_datagram", "udp_sender::stops_after_bye"],
+        "trim",
+    ),
+    (
+        "sender_swallows_bye",
+        &["udp_sender::sends_each_line_as_one_datagram", "udp_sender::stops_after_bye"],
+        "without sending it",
+    ),
     ("sender_miscounts", &["udp_sender::returns_how_many_it_sent"], "count each datagram"),
     ("sender_reads_lossily", &["udp_sender::refuses_a_line_that_is_not_utf8"], "`from_utf8_lossy`"),
     ("sender_binds_a_fixed_port", &["udp_sender::opens_a_new_port_each_time"], "fixed port"),
@@ -81,6 +91,12 @@ pub fn send_lines(
         }
         if making("sender_skips_empty_lines") && line.is_empty() {
             continue;
+        }
+        if making("sender_trims_lines") {
+            line = line.trim().to_string();
+        }
+        if making("sender_swallows_bye") && line == "bye" {
+            return Ok(sent);
         }
         socket.send_to(line.as_bytes(), to)?;
         sent += 1;
