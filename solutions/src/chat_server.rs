@@ -101,7 +101,8 @@ pub fn handle_client(stream: TcpStream, idle: Duration) -> io::Result<()> {
     // the answers.
     stream.set_write_timeout(Some(idle))?;
     let mut writer = stream.try_clone()?;
-    let mut reader = BufReader::new(Deadline { stream, until: Instant::now() + idle });
+    // The deadline is set anew for each line, below.
+    let mut reader = BufReader::new(Deadline { stream, until: Instant::now() });
     loop {
         // Each line gets `idle` from now, however its bytes trickle in.
         reader.get_mut().until = Instant::now() + idle;

@@ -136,11 +136,7 @@ pub const MISTAKES: &[Mistake] = &[
         &["chat_server::closes_quietly_when_the_client_leaves_mid_line"],
         "polite close, not an error",
     ),
-    (
-        "chat_server_trims_questions",
-        &["chat_server::answers_line_by_line"],
-        "matching loosely",
-    ),
+    ("chat_server_trims_questions", &["chat_server::answers_line_by_line"], "matching loosely"),
     (
         "chat_server_unwraps_in_thread",
         &["chat_server::survives_a_reset_mid_line", "chat_server::survives_a_huge_line"],
