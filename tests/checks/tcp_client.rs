@@ -6,7 +6,7 @@ use grader::peer::{Heard, ReferenceServer, TcpPeer, chat_answer};
 use grader::program::Finished;
 use grader::{Check, Failure, Session, WAIT};
 
-pub const CHECKS: &[Check] = grader::checks!("tcp_client": connects_to_the_address_it_is_given, asks_and_prints_each_answer, sends_each_line_as_it_is, reads_an_answer_split_across_writes, stops_after_bye, stops_at_the_end_of_input, reports_when_nobody_listens, reports_when_the_server_hangs_up, reports_an_answer_cut_short, reports_an_answer_that_is_not_utf8);
+pub const CHECKS: &[Check] = grader::checks!("tcp_client": connects_to_the_address_it_is_given, asks_and_prints_each_answer, answers_each_question_as_it_is_typed, sends_each_line_as_it_is, reads_an_answer_split_across_writes, stops_after_bye, stops_at_the_end_of_input, reports_when_nobody_listens, reports_when_the_server_hangs_up, reports_an_answer_cut_short, reports_an_answer_that_is_not_utf8);
 
 fn connects_to_the_address_it_is_given(session: &Session) -> Result<(), Failure> {
     let listener =
@@ -107,6 +107,35 @@ fn asks_and_prints_each_answer(session: &Session) -> Result<(), Failure> {
     let finished =
         chat_with(session, "how are u\nhow old are u\nwhat?\nbye\n", answer_questions(false))?;
     expect_stdout(session, &finished, "fine\nnicai\npardon?\nbye\n")
+}
+
+fn answers_each_question_as_it_is_typed(session: &Session) -> Result<(), Failure> {
+    let server = ReferenceServer::start(session, answer_questions(false))?;
+    let mut client = session.start("tcp-client", &server.addr.to_string())?;
+    for (question, answer) in [("how are u", "fine"), ("bye", "bye")] {
+        client.type_in(&format!("{question}\n"));
+        let line = client.line(session, &format!("the answer {answer:?}")).map_err(|failure| {
+            let mistake = "no answer printed while the input is still open: reading the whole \
+                           input before asking (`read_to_string`, or collecting the lines \
+                           first), or output that is never flushed; ask each question as soon \
+                           as its line is read, and flush each answer";
+            match failure {
+                Failure::Wrong { expected, .. } => session.wrong(expected, mistake),
+                not_done => not_done,
+            }
+        })?;
+        if line != format!("{answer}\n") {
+            return Err(session.wrong(
+                format!("the answer {answer:?} on stdout"),
+                "another line: see the other checks of chat",
+            ));
+        }
+    }
+    let finished =
+        client.exits_successfully(session, "the answer to `bye`, with the input still open");
+    drop(client);
+    server.finish();
+    finished
 }
 
 fn sends_each_line_as_it_is(session: &Session) -> Result<(), Failure> {

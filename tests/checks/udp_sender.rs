@@ -8,7 +8,7 @@ use grader::{Check, Failure, Session, WAIT};
 
 use super::has_ipv6_loopback;
 
-pub const CHECKS: &[Check] = grader::checks!("udp_sender": opens_a_socket_near_the_destination, opens_a_new_port_each_time, sends_each_line_as_one_datagram, sends_an_empty_line_as_an_empty_datagram, stops_after_bye, stops_at_the_end_of_input, returns_how_many_it_sent, refuses_a_line_that_is_not_utf8);
+pub const CHECKS: &[Check] = grader::checks!("udp_sender": opens_a_socket_near_the_destination, opens_a_new_port_each_time, sends_each_line_as_one_datagram, sends_each_line_as_it_is_typed, sends_an_empty_line_as_an_empty_datagram, stops_after_bye, stops_at_the_end_of_input, returns_how_many_it_sent, refuses_a_line_that_is_not_utf8);
 
 fn opens_a_socket_near_the_destination(session: &Session) -> Result<(), Failure> {
     let mut cases = vec![("127.0.0.1:5000", "127.0.0.1"), ("192.0.2.7:5000", "0.0.0.0")];
@@ -209,6 +209,35 @@ fn expect_datagrams(session: &Session, got: &[String], want: &[&str]) -> Result<
 fn sends_each_line_as_one_datagram(session: &Session) -> Result<(), Failure> {
     let got = send_through_program(session, "hello\n  how are u \nhéllo wörld\nbye\n")?;
     expect_datagrams(session, &got, &["hello", "  how are u ", "héllo wörld", "bye"])
+}
+
+fn sends_each_line_as_it_is_typed(session: &Session) -> Result<(), Failure> {
+    let receiver = UdpPeer::bind(session, "receiver")?;
+    let mut sender = session.start("udp-sender", &receiver.addr().to_string())?;
+    for line in ["hello", "bye"] {
+        sender.type_in(&format!("{line}\n"));
+        match receiver.receive() {
+            Some((bytes, _)) if bytes == line.as_bytes() => {}
+            Some(_) => {
+                return Err(session.wrong(
+                    format!("the datagram {line:?}"),
+                    "another datagram: see the other checks of send_lines",
+                ));
+            }
+            None => {
+                let failure = session.wrong(
+                    format!(
+                        "the datagram {line:?} as soon as its line was typed, before the input ends"
+                    ),
+                    "reading the whole input before sending (`read_to_string`, or collecting \
+                     the lines first), so nothing goes out until the input ends; send each line as soon \
+                     as it is read",
+                );
+                return Err(sender.explain(session, failure));
+            }
+        }
+    }
+    sender.exits_successfully(session, "the line `bye`, with the input still open")
 }
 
 fn sends_an_empty_line_as_an_empty_datagram(session: &Session) -> Result<(), Failure> {

@@ -46,6 +46,11 @@ pub const MISTAKES: &[Mistake] = &[
         &["tcp_client::reads_an_answer_split_across_writes"],
         "before reading any answer",
     ),
+    (
+        "client_reads_all_input_first",
+        &["tcp_client::answers_each_question_as_it_is_typed"],
+        "reading the whole input before asking",
+    ),
     ("client_keeps_the_cr", &["tcp_client::sends_each_line_as_it_is"], "`\\r`"),
     ("client_skips_empty_lines", &["tcp_client::sends_each_line_as_it_is"], "skipping the empty"),
     ("client_trims_questions", &["tcp_client::sends_each_line_as_it_is"], "changing the questions"),
@@ -93,11 +98,19 @@ pub fn chat(stream: TcpStream, input: impl BufRead, mut output: impl Write) -> i
     }
     let mut writer = stream.try_clone()?;
     let mut reader = BufReader::new(stream.try_clone()?);
-    let lines: Box<dyn Iterator<Item = io::Result<String>>> = if making("client_keeps_the_cr") {
-        Box::new(input.split(b'\n').map(|l| l.map(|b| String::from_utf8_lossy(&b).into_owned())))
-    } else {
-        Box::new(input.lines())
-    };
+    let mut input = input;
+    let lines: Box<dyn Iterator<Item = io::Result<String>>> =
+        if making("client_reads_all_input_first") {
+            let mut all = String::new();
+            input.read_to_string(&mut all)?;
+            Box::new(all.lines().map(|l| Ok(l.to_string())).collect::<Vec<_>>().into_iter())
+        } else if making("client_keeps_the_cr") {
+            Box::new(
+                input.split(b'\n').map(|l| l.map(|b| String::from_utf8_lossy(&b).into_owned())),
+            )
+        } else {
+            Box::new(input.lines())
+        };
     for question in lines {
         let question = question?;
         if making("client_skips_empty_lines") && question.is_empty() {

@@ -42,6 +42,11 @@ pub const MISTAKES: &[Mistake] = &[
         &["udp_sender::sends_each_line_as_one_datagram", "udp_sender::stops_after_bye"],
         "without sending it",
     ),
+    (
+        "sender_reads_all_input_first",
+        &["udp_sender::sends_each_line_as_it_is_typed"],
+        "reading the whole input before sending",
+    ),
     ("sender_miscounts", &["udp_sender::returns_how_many_it_sent"], "count each datagram"),
     ("sender_reads_lossily", &["udp_sender::refuses_a_line_that_is_not_utf8"], "`from_utf8_lossy`"),
     ("sender_binds_a_fixed_port", &["udp_sender::opens_a_new_port_each_time"], "fixed port"),
@@ -70,6 +75,19 @@ pub fn send_lines(
         io::Read::read_to_string(&mut input, &mut all)?;
         socket.send_to(all.as_bytes(), to)?;
         return Ok(1);
+    }
+    if making("sender_reads_all_input_first") {
+        let mut all = String::new();
+        io::Read::read_to_string(&mut input, &mut all)?;
+        let mut sent = 0;
+        for line in all.lines() {
+            socket.send_to(line.as_bytes(), to)?;
+            sent += 1;
+            if line == "bye" {
+                break;
+            }
+        }
+        return Ok(sent);
     }
     let mut sent = 0;
     loop {
