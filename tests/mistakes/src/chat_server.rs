@@ -112,6 +112,11 @@ pub const MISTAKES: &[Mistake] = &[
         "`from_utf8_lossy`",
     ),
     (
+        "chat_server_panics_in_a_helper_thread",
+        &["chat_server::answers_line_by_line"],
+        "panicked at",
+    ),
+    (
         "chat_server_timeout_per_read",
         &["chat_server::drops_a_slowloris_client_at_the_line_deadline"],
         "a timeout per read only",
@@ -280,7 +285,19 @@ pub fn handle_client(stream: TcpStream, idle: Duration) -> io::Result<()> {
         };
         let question =
             if making("chat_server_trims_questions") { question.trim() } else { &question[..] };
-        let answer = reply(question);
+        let answer = if making("chat_server_panics_in_a_helper_thread") {
+            // Works out the answer on a thread of its own, which panics on an empty
+            // question; the join hides the panic from the caller, not from the grader.
+            let asked = question.to_string();
+            thread::spawn(move || {
+                let _first = asked.chars().next().unwrap();
+                reply(&asked)
+            })
+            .join()
+            .unwrap_or("pardon?")
+        } else {
+            reply(question)
+        };
         writer.write_all(format!("{answer}\n").as_bytes())?;
         if answer == "bye" {
             return Ok(());
