@@ -92,6 +92,12 @@ fn expect_stdout(session: &Session, finished: &Finished, want: &str) -> Result<(
     }
     let mistake = if got.contains("\n\n") {
         "an extra empty line: the answer read by `read_line` already ends in `\\n`; write it with `write_all` or `write!`, not `writeln!` or `println!`"
+    } else if !got.is_empty() && got.replace('\n', "") == want.replace('\n', "") {
+        "answers printed without their `\\n`: the answer read by `read_line` ends in `\\n`; \
+         write it as it is"
+    } else if want.starts_with(&got) && want[got.len()..] == *"bye\n" {
+        "no answer printed for `bye`: stopping right after sending it; read and print its \
+         answer, then stop"
     } else if got.starts_with(want) {
         "more answers than expected: the client does not stop after `bye`, or at the end of its input"
     } else if got.is_empty() {

@@ -10,6 +10,17 @@ use super::{expect_bound_as_asked, expect_two_free_ports, has_ipv6_loopback};
 
 pub const CHECKS: &[Check] = grader::checks!("udp_receiver": binds_the_address_it_is_given, prints_each_datagram_with_its_sender, keeps_long_datagrams_whole, prints_odd_datagrams_as_they_are, exits_after_bye);
 
+/// The mistake of a buffer with room but no length: every datagram reads as empty.
+const ZERO_BUFFER: &str = "every datagram printed empty: a receive buffer of length 0; \
+     `Vec::with_capacity` gives room but no length, and `recv_from` fills only the length; \
+     make it `vec![0; 65_535]`";
+
+/// Whether every line of `out` shows an empty text, as a buffer of length 0 gives.
+fn all_empty(out: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(out);
+    !text.is_empty() && text.lines().all(|line| line.ends_with(": "))
+}
+
 /// The mistake of printing the whole receive buffer: its unused bytes show as `\0`.
 const WHOLE_BUFFER: &str = "printing the whole buffer: only `&buf[..len]` is the datagram, the rest \
                             is left over (zeros, or bytes of an earlier datagram)";
@@ -48,6 +59,8 @@ fn prints_each_datagram_with_its_sender(session: &Session) -> Result<(), Failure
         if line != want {
             let mistake = if line.contains('\0') {
                 WHOLE_BUFFER
+            } else if line.ends_with(": \n") {
+                ZERO_BUFFER
             } else if line.contains(&addr.to_string()) {
                 "printing the receiver's own address: print the sender's, which `recv_from` returns"
             } else if line.trim_end() == want.trim_end() {
@@ -120,6 +133,9 @@ fn keeps_long_datagrams_whole(session: &Session) -> Result<(), Failure> {
     if out.contains(&0) {
         return Err(session.wrong("each line to hold exactly its datagram", WHOLE_BUFFER));
     }
+    if all_empty(&out) {
+        return Err(session.wrong("each line to hold exactly its datagram", ZERO_BUFFER));
+    }
     expect_ok_after_bye(session, result)?;
     let out = String::from_utf8_lossy(&out);
     let lines: Vec<&str> = out.lines().collect();
@@ -163,7 +179,9 @@ fn prints_odd_datagrams_as_they_are(session: &Session) -> Result<(), Failure> {
         return expect_ok_after_bye(session, result);
     }
     let got_lines = out_text.lines().count();
-    let mistake = if std::str::from_utf8(&out).is_err() {
+    let mistake = if all_empty(&out) {
+        ZERO_BUFFER
+    } else if std::str::from_utf8(&out).is_err() {
         "writing the datagram's bytes as they are: show them as text with \
          `String::from_utf8_lossy`, which turns bytes that are not UTF-8 into `�`"
     } else if result.is_err() && got_lines == 0 {
@@ -203,6 +221,8 @@ fn exits_after_bye(session: &Session) -> Result<(), Failure> {
     if line != want {
         let mistake = if line.contains('\0') {
             WHOLE_BUFFER
+        } else if line.ends_with(": \n") {
+            ZERO_BUFFER
         } else {
             "the line for `bye` differs: print it as every other datagram, then stop"
         };

@@ -51,6 +51,16 @@ pub const MISTAKES: &[Mistake] = &[
         &["tcp_client::answers_each_question_as_it_is_typed"],
         "reading the whole input before asking",
     ),
+    (
+        "client_prints_without_newlines",
+        &["tcp_client::asks_and_prints_each_answer"],
+        "without their `\\n`: the answer",
+    ),
+    (
+        "client_skips_the_answer_to_bye",
+        &["tcp_client::asks_and_prints_each_answer", "tcp_client::stops_after_bye"],
+        "no answer printed for `bye`",
+    ),
     ("client_keeps_the_cr", &["tcp_client::sends_each_line_as_it_is"], "`\\r`"),
     ("client_skips_empty_lines", &["tcp_client::sends_each_line_as_it_is"], "skipping the empty"),
     ("client_trims_questions", &["tcp_client::sends_each_line_as_it_is"], "changing the questions"),
@@ -123,6 +133,9 @@ pub fn chat(stream: TcpStream, input: impl BufRead, mut output: impl Write) -> i
         };
         let ending = if making("client_forgets_the_newline") { "" } else { "\n" };
         writer.write_all(format!("{question}{ending}").as_bytes())?;
+        if making("client_skips_the_answer_to_bye") && question == "bye" {
+            break;
+        }
         let mut answer = String::new();
         if making("client_prints_lossily") {
             let mut bytes = Vec::new();
@@ -140,7 +153,9 @@ pub fn chat(stream: TcpStream, input: impl BufRead, mut output: impl Write) -> i
             }
             return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the server hung up"));
         }
-        if making("client_prints_an_extra_newline") {
+        if making("client_prints_without_newlines") {
+            output.write_all(answer.trim_end().as_bytes())?;
+        } else if making("client_prints_an_extra_newline") {
             writeln!(output, "{answer}")?;
         } else {
             output.write_all(answer.as_bytes())?;

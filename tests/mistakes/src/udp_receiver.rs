@@ -31,6 +31,15 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     ("receiver_stops_on_prefix", &["udp_receiver::exits_after_bye"], "starts_with"),
     ("receiver_binds_a_fixed_port", &["udp_receiver::binds_the_address_it_is_given"], "fixed port"),
+    (
+        "receiver_buffer_of_length_zero",
+        &[
+            "udp_receiver::prints_each_datagram_with_its_sender",
+            "udp_receiver::keeps_long_datagrams_whole",
+            "udp_receiver::prints_odd_datagrams_as_they_are",
+        ],
+        "length 0",
+    ),
     ("receiver_unwraps_utf8", &["udp_receiver::prints_odd_datagrams_as_they_are"], "unwrap"),
     (
         "receiver_skips_bad_utf8",
@@ -75,6 +84,9 @@ pub fn receive_until_bye(socket: &UdpSocket, out: &mut impl Write) -> io::Result
     }
     let small = making("receiver_small_buffer");
     let mut buf = vec![0; if small { 1024 } else { model::BUFFER_LEN }];
+    if making("receiver_buffer_of_length_zero") {
+        buf = Vec::with_capacity(model::BUFFER_LEN);
+    }
     loop {
         let (len, sender) = socket.recv_from(&mut buf)?;
         let shown =
