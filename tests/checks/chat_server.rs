@@ -737,7 +737,8 @@ fn survives_a_reset_mid_line(session: &Session) -> Result<(), Failure> {
             "oscar: → \"how ar\", then closes with the answer unread, which makes the OS reset \
              the connection (RST) in the middle of a line",
         );
-        polite_client_is_answered(session, server, addr, "oscar's reset")
+        polite_client_is_answered(session, server, addr, "oscar's reset")?;
+        super::tcp_server::expect_nothing_more_on_stdout(session, server)
     })
 }
 

@@ -399,6 +399,25 @@ fn survives_rude_clients(session: &Session) -> Result<(), Failure> {
         if !server.is_running() {
             return Err(session.wrong("the server to keep running", "a rude client crashed it"));
         }
-        Ok(())
+        expect_nothing_more_on_stdout(session, server)
     })
+}
+
+/// Expects nothing on the server's stdout after its readiness line: errors go to stderr.
+pub fn expect_nothing_more_on_stdout(
+    session: &Session,
+    server: &mut Running,
+) -> Result<(), Failure> {
+    let rest = server.stdout_at_the_end();
+    if rest.is_empty() {
+        return Ok(());
+    }
+    for line in &rest {
+        session.note(format!("← stdout: {}", grader::peer::show(line.as_bytes())));
+    }
+    Err(session.wrong(
+        "nothing on stdout after the readiness line",
+        "reporting a client's error on stdout (`println!`): stdout is for what the program \
+         was asked to show, errors go to stderr (`eprintln!`)",
+    ))
 }

@@ -214,6 +214,19 @@ impl Running {
         }
     }
 
+    /// Ends the program (once its threads have settled) and returns every line it wrote
+    /// to stdout that no check has read yet: all of them, since its stdout is then closed.
+    pub fn stdout_at_the_end(&mut self) -> Vec<String> {
+        settle_down(self.child.id(), Duration::from_secs(1));
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut rest = Vec::new();
+        while let Ok(line) = self.stdout.recv_timeout(Duration::from_secs(1)) {
+            rest.push(line);
+        }
+        rest
+    }
+
     /// Whether the program is still running.
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))

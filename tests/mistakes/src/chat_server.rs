@@ -117,6 +117,11 @@ pub const MISTAKES: &[Mistake] = &[
         "panicked at",
     ),
     (
+        "chat_server_reports_errors_on_stdout",
+        &["chat_server::survives_a_reset_mid_line"],
+        "errors go to stderr",
+    ),
+    (
         "chat_server_timeout_per_read",
         &["chat_server::drops_a_slowloris_client_at_the_line_deadline"],
         "a timeout per read only",
@@ -352,6 +357,12 @@ pub fn serve(listener: TcpListener, idle: Duration) -> io::Result<()> {
         let stream = stream?;
         if making("chat_server_one_client_at_a_time") {
             let _ = handle_client(stream, idle);
+        } else if making("chat_server_reports_errors_on_stdout") {
+            thread::spawn(move || {
+                if let Err(err) = handle_client(stream, idle) {
+                    println!("client error: {err}");
+                }
+            });
         } else if making("chat_server_unwraps_in_thread") {
             thread::spawn(move || handle_client(stream, idle).unwrap());
         } else {

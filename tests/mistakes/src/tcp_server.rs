@@ -105,6 +105,11 @@ pub const MISTAKES: &[Mistake] = &[
         ],
         "a single `\\n`",
     ),
+    (
+        "server_reports_errors_on_stdout",
+        &["tcp_server::survives_rude_clients"],
+        "errors go to stderr",
+    ),
     ("server_binds_a_fixed_port", &["tcp_server::binds_the_address_it_is_given"], "fixed port"),
     ("server_pool_of_four", &["tcp_server::serves_three_hundred_clients_at_once"], "a pool"),
 ];
@@ -165,6 +170,13 @@ pub fn serve(listener: TcpListener) -> io::Result<()> {
             let _ = handle_client(stream?);
         } else if making("server_stops_on_a_client_error") {
             handle_client(stream?)?;
+        } else if making("server_reports_errors_on_stdout") {
+            let stream = stream?;
+            thread::spawn(move || {
+                if let Err(err) = handle_client(stream) {
+                    println!("client error: {err}");
+                }
+            });
         } else {
             let stream = stream?;
             thread::spawn(move || handle_client(stream));
