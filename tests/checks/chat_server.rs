@@ -625,14 +625,12 @@ fn polite_client_is_answered(
 ) -> Result<(), Failure> {
     let mut bob = TcpPeer::connect(session, "bob", addr)?;
     bob.send(b"how old are u\n");
-    bob.expect_line(session, "nicai").map_err(|_| {
-        session.wrong(
-            format!("an answer to bob after {after}"),
-            "one client holds up the others or stopped the server: serving one client at a \
-             time, or returning a client's error from `serve`; give each client a thread of its \
-             own and report its error on stderr",
-        )
-    })?;
+    let mistake = format!(
+        "no answer to bob after {after}: one client holds up the others or stopped the \
+         server; serving one client at a time, or returning a client's error from `serve`; \
+         give each client a thread of its own and report its error on stderr"
+    );
+    bob.expect_answer(session, None, "nicai", Some(&mistake))?;
     if !server.is_running() {
         return Err(session.wrong("the server to keep running", format!("{after} crashed it")));
     }

@@ -323,14 +323,17 @@ fn answers_others_while_a_client_stops_reading(session: &Session) -> Result<(), 
         let slacker = client_who_stops_reading(session, addr)?;
         let mut bob = TcpPeer::connect(session, "bob", addr)?;
         bob.send(b"how are u\n");
-        bob.expect_line(session, "fine").map_err(|_| {
-            session.wrong(
-                "an answer to bob while slacker does not read its answers",
-                "a client who stops reading stalls the others: its answers block the thread \
-                 that writes them, so that thread must serve that client only (one client at a \
-                 time, a pool, or a lock held while writing all stall the others)",
-            )
-        })?;
+        bob.expect_answer(
+            session,
+            None,
+            "fine",
+            Some(
+                "no answer to bob while slacker does not read its answers: a client who stops \
+                 reading stalls the others; its answers block the thread that writes them, so \
+                 that thread must serve that client only (one client at a time, a pool, or a \
+                 lock held while writing all stall the others)",
+            ),
+        )?;
         drop(slacker);
         if !server.is_running() {
             return Err(session
@@ -344,7 +347,7 @@ fn keeps_serving_after_a_client_leaves(session: &Session) -> Result<(), Failure>
     with_server(session, |server, addr| {
         let mut alice = TcpPeer::connect(session, "alice", addr)?;
         alice.send(b"bye\n");
-        alice.expect_line(session, "bye")?;
+        alice.expect_answer(session, Some(b"bye\n"), "bye", None)?;
         alice.expect_closed(session, "`bye`")?;
         let mut bob = TcpPeer::connect(session, "bob", addr)?;
         bob.send(b"how are u\n");

@@ -564,6 +564,7 @@ pub fn many_clients_are_answered(
             let mut answer = Vec::new();
             let _ = BufReader::new(&stream).take(64).read_until(b'\n', &mut answer);
             if answer != want.as_bytes() {
+                let ending = answer.trim_ascii_end() == want.trim_end().as_bytes();
                 session.note(format!(
                     "clients 0 to {}: connected, each sent one question (`how are u` if even, \
                      `how old are u` if odd) and stays connected",
@@ -575,7 +576,7 @@ pub fn many_clients_are_answered(
                 ));
                 return Err(session.wrong(
                     format!("every one of {count} clients connected at once answered within {WAIT:?}, client {i} with {want:?}"),
-                    mistake,
+                    if ending { "an answer that does not end in a single `\\n`" } else { mistake },
                 ));
             }
             all.push(stream);
