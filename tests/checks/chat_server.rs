@@ -432,13 +432,25 @@ fn drops_a_slowloris_client_at_the_line_deadline(session: &Session) -> Result<()
                 ),
             ));
         }
+        Heard::Silence(rest) | Heard::Closed(rest) if rest == want.trim_end() => {
+            return Err(session.wrong(
+                format!("{want:?}, then the connection closed"),
+                "the error line lacks its `\\n`: write it with one",
+            ));
+        }
+        Heard::Closed(_) | Heard::Error(_) => {
+            return Err(handler.explain(
+                session,
+                session
+                    .wrong(format!("{want:?}, then the connection closed"), TIMEOUT_NOT_RECOGNISED),
+            ));
+        }
         _ => {
             return Err(handler.explain(
                 session,
                 session.wrong(
                     format!("{want:?}, then the connection closed"),
-                    "a different answer, or a close without the error line: see the other checks \
-                     of handle_client",
+                    "a different answer: see the other checks of handle_client",
                 ),
             ));
         }
@@ -702,10 +714,13 @@ fn survives_a_huge_line(session: &Session) -> Result<(), Failure> {
         });
         let want = format!("{}\n", subject::chat_server::TOO_LONG);
         if answer != want {
-            return Err(session.wrong(
-                format!("the line {want:?} for a line of several megabytes"),
-                TOO_LONG_WHEN_SILENT,
-            ));
+            let mistake = if answer == want.trim_end() {
+                "the error line lacks its `\\n`: write it with one"
+            } else {
+                TOO_LONG_WHEN_SILENT
+            };
+            return Err(session
+                .wrong(format!("the line {want:?} for a line of several megabytes"), mistake));
         }
         drop(mallory);
         polite_client_is_answered(session, server, addr, "mallory's huge line")

@@ -95,6 +95,8 @@ pub const MISTAKES: &[Mistake] = &[
             "chat_server::answers_a_line_too_long_with_an_error_and_closes",
             "chat_server::answers_bad_utf8_with_an_error_and_closes",
             "chat_server::drops_a_silent_client_after_the_timeout",
+            "chat_server::drops_a_slowloris_client_at_the_line_deadline",
+            "chat_server::survives_a_huge_line",
         ],
         "lacks its `\\n`",
     ),
