@@ -423,6 +423,12 @@ fn drops_a_slowloris_client_at_the_line_deadline(session: &Session) -> Result<()
                 format!("it came after {took:?}: {per_read}"),
             ));
         }
+        Heard::Silence(rest) | Heard::Closed(rest) if rest == want.trim_end() => {
+            return Err(session.wrong(
+                format!("{want:?}, then the connection closed"),
+                "the error line lacks its `\\n`: write it with one",
+            ));
+        }
         Heard::Silence(_) => {
             return Err(handler.explain(
                 session,
@@ -430,12 +436,6 @@ fn drops_a_slowloris_client_at_the_line_deadline(session: &Session) -> Result<()
                     format!("{want:?} within {:?} of the line's start", idle + margin),
                     per_read,
                 ),
-            ));
-        }
-        Heard::Silence(rest) | Heard::Closed(rest) if rest == want.trim_end() => {
-            return Err(session.wrong(
-                format!("{want:?}, then the connection closed"),
-                "the error line lacks its `\\n`: write it with one",
             ));
         }
         Heard::Closed(_) | Heard::Error(_) => {
