@@ -9,31 +9,42 @@ use grader::{Check, Failure, Session, WAIT};
 pub const CHECKS: &[Check] = grader::checks!("tcp_client": connects_to_the_address_it_is_given, asks_and_prints_each_answer, answers_each_question_as_it_is_typed, sends_each_line_as_it_is, reads_an_answer_split_across_writes, stops_after_bye, stops_at_the_end_of_input, reports_when_nobody_listens, reports_when_the_server_hangs_up, reports_an_answer_cut_short, reports_an_answer_that_is_not_utf8);
 
 fn connects_to_the_address_it_is_given(session: &Session) -> Result<(), Failure> {
-    let listener =
-        TcpListener::bind("127.0.0.1:0").map_err(|err| session.wrong("a listener", err))?;
-    let addr = listener.local_addr().map_err(|err| session.wrong("a listener", err))?;
-    session.note(format!("a reference listener waits at {addr}"));
-    let target = addr.to_string();
-    let stream =
-        session.call("tcp_client::connect", WAIT, move || subject::tcp_client::connect(&target))?;
-    let stream = stream.map_err(|err| {
-        let mistake = if err.kind() == std::io::ErrorKind::ConnectionRefused {
-            format!(
-                "nobody listens where it connected, though the check listens at {addr}: \
-                 connecting to a fixed address instead of the one given"
-            )
-        } else {
-            format!("it returned the error {err}")
-        };
-        session.wrong(format!("connect(\"{addr}\") to succeed"), mistake)
-    })?;
-    let peer = stream.peer_addr().map_err(|err| session.wrong("a connected stream", err))?;
-    session.note(format!("connected to {peer}"));
-    if peer != addr {
-        return Err(session.wrong(
-            format!("a connection to {addr}"),
-            "connecting to a fixed address instead of the one given",
-        ));
+    let mut listen_at = vec!["127.0.0.1:0"];
+    if super::has_ipv6_loopback() {
+        listen_at.push("[::1]:0");
+    }
+    for at in listen_at {
+        let listener = TcpListener::bind(at).map_err(|err| session.wrong("a listener", err))?;
+        let addr = listener.local_addr().map_err(|err| session.wrong("a listener", err))?;
+        session.note(format!("a reference listener waits at {addr}"));
+        let target = addr.to_string();
+        let stream = session
+            .call("tcp_client::connect", WAIT, move || subject::tcp_client::connect(&target))?;
+        let stream = stream.map_err(|err| {
+            let mistake = if err.kind() == std::io::ErrorKind::ConnectionRefused {
+                format!(
+                    "nobody listens where it connected, though the check listens at {addr}: \
+                     connecting to a fixed address instead of the one given"
+                )
+            } else if addr.is_ipv6() {
+                format!(
+                    "it returned the error {err} for an IPv6 address: taking the address apart \
+                     by hand (splitting at `:`); hand the whole `host:port` text to \
+                     `TcpStream::connect`, which reads `[::1]:port` too"
+                )
+            } else {
+                format!("it returned the error {err}")
+            };
+            session.wrong(format!("connect(\"{addr}\") to succeed"), mistake)
+        })?;
+        let peer = stream.peer_addr().map_err(|err| session.wrong("a connected stream", err))?;
+        session.note(format!("connected to {peer}"));
+        if peer != addr {
+            return Err(session.wrong(
+                format!("a connection to {addr}"),
+                "connecting to a fixed address instead of the one given",
+            ));
+        }
     }
     Ok(())
 }

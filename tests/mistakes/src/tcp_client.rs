@@ -14,6 +14,11 @@ pub const MISTAKES: &[Mistake] = &[
         "fixed address",
     ),
     ("client_accepts_a_cut_answer", &["tcp_client::reports_an_answer_cut_short"], "half answer"),
+    (
+        "client_splits_the_address_by_hand",
+        &["tcp_client::connects_to_the_address_it_is_given"],
+        "splitting at `:`",
+    ),
     ("client_unwraps", &["tcp_client::reports_when_nobody_listens"], "unwrap"),
     (
         "client_forgets_the_newline",
@@ -79,6 +84,15 @@ pub const MISTAKES: &[Mistake] = &[
 pub fn connect(addr: &str) -> io::Result<TcpStream> {
     if making("client_unwraps") {
         return Ok(TcpStream::connect(addr).unwrap());
+    }
+    if making("client_splits_the_address_by_hand") {
+        let mut parts = addr.split(':');
+        let host = parts.next().unwrap_or("");
+        let port: u16 = parts
+            .next()
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no port"))?;
+        return TcpStream::connect((host, port));
     }
     if making("client_connects_to_the_default") {
         return TcpStream::connect("127.0.0.1:50007");
