@@ -5,12 +5,17 @@
 //! new is what the server does when a client misbehaves. It never lets one client cost
 //! more than a bounded amount of memory or hold up anybody else:
 //!
-//! | the client                                  | the server                               |
-//! |---------------------------------------------|------------------------------------------|
-//! | sends a line longer than [`MAX_LINE`] bytes  | answers `error: line too long`, closes   |
-//! | sends a line that is not UTF-8               | answers `error: not UTF-8`, closes       |
-//! | says nothing for the idle time               | answers `error: timed out`, closes       |
-//! | vanishes or resets the connection mid-line   | drops it quietly                         |
+//! | the client                                    | the server                              |
+//! |-----------------------------------------------|-----------------------------------------|
+//! | sends a line longer than [`MAX_LINE`] bytes    | answers `error: line too long`, closes  |
+//! | sends a line that is not UTF-8                 | answers `error: not UTF-8`, closes      |
+//! | does not finish a line within the idle time   | answers `error: timed out`, closes      |
+//! | closes the connection, even mid-line          | closes too, quietly: returns `Ok(())`   |
+//! | resets the connection                         | says nothing: returns the reset's error |
+//!
+//! The idle time is a deadline for each whole line, counted from when the server starts
+//! waiting for it: a client that says nothing is dropped after it, and so is one that
+//! sends a byte every few seconds (*slowloris*), which a timeout per read never drops.
 //!
 //! Design: a thread per client. Each thread costs little while it waits (its stack is
 //! mostly untouched memory) and the OS wakes it when its client sends something, so a
@@ -31,7 +36,7 @@ use std::time::Duration;
 /// The longest line the server accepts, in bytes, counting its `\n`.
 pub const MAX_LINE: usize = 1024;
 
-/// How long the program waits for a client to say something before dropping it.
+/// How long the program gives a client to send each whole line before dropping it.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The error line for a line longer than [`MAX_LINE`].
@@ -77,13 +82,18 @@ pub fn read_line_bounded(reader: &mut impl BufRead, max: usize) -> io::Result<Li
 // ANCHOR_END: read_line_bounded
 
 // ANCHOR: handle_client
-/// Answers one client's questions until it says `bye` or closes the connection
-/// (then `Ok`), or until it breaks a rule: a line too long, not UTF-8, or
-/// silence for `idle`. Then it sends the error line, closes the connection and
-/// returns the error.
+/// Answers one client's questions until it says `bye` or closes the connection,
+/// even in the middle of a line (then `Ok(())`), or until it breaks a rule: a
+/// line too long (an error of kind `InvalidData`), not UTF-8 (`InvalidData`), or
+/// a line not complete within `idle` of when the server began to wait for it
+/// (`TimedOut`). Then it sends the error line, closes the connection and returns
+/// that error. A read that fails otherwise (a reset) returns its error as it is,
+/// with nothing sent.
 pub fn handle_client(stream: TcpStream, idle: Duration) -> io::Result<()> {
-    // TODO: set the stream's timeouts, then answer lines from `read_line_bounded`
-    // as the table at the top says.
+    // TODO: give each line a deadline of `idle` from when you start to wait for it
+    // (before each read, a read timeout of what is left of it), set a write
+    // timeout, then answer lines from `read_line_bounded` as the table at the top
+    // says.
     todo!("answer one client, within limits")
 }
 // ANCHOR_END: handle_client

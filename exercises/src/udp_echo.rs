@@ -26,7 +26,8 @@ pub fn echo_one(socket: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, Socket
 
 // ANCHOR: serve
 /// Echoes datagrams on `socket` for as long as it runs, each to its own sender.
-/// Returns only on an error that is the server's own, not one sender's.
+/// Returns only on an error that is the server's own, not one sender's: a read
+/// timeout set on `socket`, for one, ends it with that error.
 pub fn serve(socket: &UdpSocket) -> io::Result<()> {
     // TODO: call `echo_one` forever, with one buffer of BUFFER_LEN bytes. Which errors
     // belong to one sender, not the server: see "The echo server".

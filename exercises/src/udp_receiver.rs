@@ -25,7 +25,9 @@ pub fn bind(addr: &str) -> io::Result<UdpSocket> {
 
 // ANCHOR: receive
 /// Receives datagrams on `socket` and writes one line per datagram to `out`: the
-/// sender's address, `": "`, then the text. Returns after the datagram `bye`.
+/// sender's address, `": "`, then the text, with any bytes that are not UTF-8 shown
+/// as `�` (as `String::from_utf8_lossy` does). Returns after the datagram `bye`,
+/// exactly those three bytes.
 pub fn receive_until_bye(socket: &UdpSocket, out: &mut impl Write) -> io::Result<()> {
     // TODO: loop: receive one datagram into a buffer of BUFFER_LEN bytes with `recv_from`,
     // write `<sender>: <text>` and a newline to `out`, flush it, and return after `bye`.

@@ -21,9 +21,11 @@ pub fn open(to: SocketAddr) -> io::Result<UdpSocket> {
 // ANCHOR_END: open
 
 // ANCHOR: send
-/// Sends each line of `input`, without its line ending, as one datagram to `to`.
-/// Stops after sending `bye`, or at the end of the input. Returns how many datagrams
-/// it sent.
+/// Sends each line of `input`, without its line ending (`\n` or `\r\n`), as one
+/// datagram to `to`: an empty line is an empty datagram. Stops after sending the line
+/// `bye` (exactly), or at the end of the input. Returns how many datagrams it sent.
+/// A line that is not UTF-8 is an error of kind `InvalidData`; the lines before it
+/// are sent.
 pub fn send_lines(socket: &UdpSocket, to: SocketAddr, input: impl BufRead) -> io::Result<usize> {
     // TODO: for each line of `input`, `send_to` it as one datagram; stop after `bye`.
     todo!("send each line as one datagram")

@@ -2,13 +2,13 @@
 
 use std::net::SocketAddr;
 
-use grader::peer::{Heard, TcpPeer, tcp_pair};
+use grader::peer::{Heard, TcpPeer, client_who_stops_reading, many_clients_are_answered, tcp_pair};
 use grader::program::Running;
 use grader::{Check, Failure, Session, WAIT};
 
-use super::{expect_bound_as_asked, has_ipv6_loopback};
+use super::{expect_bound_as_asked, expect_two_free_ports, has_ipv6_loopback};
 
-pub const CHECKS: &[Check] = grader::checks!("tcp_server": replies_to_each_question, binds_the_address_it_is_given, answers_line_by_line, reads_a_question_split_across_writes, answers_two_questions_sent_together, closes_the_connection_after_bye, returns_when_the_client_leaves, ignores_a_half_line_at_the_end, serves_several_clients_at_once, keeps_serving_after_a_client_leaves, survives_rude_clients);
+pub const CHECKS: &[Check] = grader::checks!("tcp_server": replies_to_each_question, binds_the_address_it_is_given, answers_line_by_line, reads_a_question_split_across_writes, answers_two_questions_sent_together, closes_the_connection_after_bye, returns_when_the_client_leaves, ignores_a_half_line_at_the_end, returns_an_error_for_a_line_that_is_not_utf8, serves_several_clients_at_once, serves_three_hundred_clients_at_once, answers_others_while_a_client_stops_reading, keeps_serving_after_a_client_leaves, survives_rude_clients);
 
 fn replies_to_each_question(session: &Session) -> Result<(), Failure> {
     let cases = [
@@ -20,6 +20,10 @@ fn replies_to_each_question(session: &Session) -> Result<(), Failure> {
         ("how are u?", "pardon?"),
         ("HOW ARE U", "pardon?"),
         ("how are u old", "pardon?"),
+        (" how are u", "pardon?"),
+        ("how are u ", "pardon?"),
+        ("Bye", "pardon?"),
+        ("bye\r", "pardon?"),
     ];
     for (question, want) in cases {
         let got = session
@@ -28,8 +32,8 @@ fn replies_to_each_question(session: &Session) -> Result<(), Failure> {
         if got != want {
             return Err(session.wrong(
                 format!("reply({question:?}) to be {want:?}"),
-                "matching loosely (`contains`, `starts_with`, ignoring case) instead of comparing the \
-                 whole question with `==` or `match`",
+                "matching loosely (`contains`, `starts_with`, `trim`, ignoring case) instead of \
+                 comparing the whole question with `==` or `match`",
             ));
         }
     }
@@ -37,6 +41,9 @@ fn replies_to_each_question(session: &Session) -> Result<(), Failure> {
 }
 
 fn binds_the_address_it_is_given(session: &Session) -> Result<(), Failure> {
+    expect_two_free_ports(session, "tcp_server::bind", subject::tcp_server::bind, |l| {
+        l.local_addr()
+    })?;
     let mut asked = vec!["127.0.0.1:0"];
     if has_ipv6_loopback() {
         asked.push("[::1]:0");
@@ -108,7 +115,9 @@ fn ask(
 ) -> Result<(), Failure> {
     for (question, answer) in exchanges {
         client.send(question.as_bytes());
-        client.expect_line(session, answer).map_err(|f| handler.explain(session, f))?;
+        client
+            .expect_answer(session, Some(question.as_bytes()), answer, None)
+            .map_err(|f| handler.explain(session, f))?;
     }
     Ok(())
 }
@@ -124,6 +133,12 @@ fn answers_line_by_line(session: &Session) -> Result<(), Failure> {
             ("how old are u\n", "nicai"),
             ("what?\n", "pardon?"),
             ("how are u\r\n", "fine"),
+            ("\n", "pardon?"),
+            ("\r\n", "pardon?"),
+            ("HOW ARE U\n", "pardon?"),
+            ("  how are u \n", "pardon?"),
+            ("h\u{e9}llo w\u{f6}rld\n", "pardon?"),
+            ("how old are u\n", "nicai"),
         ],
     )
 }
@@ -131,29 +146,51 @@ fn answers_line_by_line(session: &Session) -> Result<(), Failure> {
 fn reads_a_question_split_across_writes(session: &Session) -> Result<(), Failure> {
     let (mut client, handler) = client_of_handle_client(session)?;
     client.send_in_two_parts(b"how old are u\n", 6);
-    client.expect_line(session, "nicai").map_err(|f| handler.explain(session, f)).map_err(|f| match f {
-        Failure::Wrong { expected, .. } => session.wrong(
-            expected,
-            "taking one `read` for one question: TCP is a byte stream, a question may come in pieces; \
-             read whole lines with `BufReader::read_line`",
-        ),
-        not_done => not_done,
-    })
+    let answered = client.expect_line(session, "nicai").map_err(|f| handler.explain(session, f));
+    if client.heard_before_the_rest {
+        return Err(answered.err().and_then(not_done).unwrap_or_else(|| {
+            session.wrong(
+                "one answer, \"nicai\\n\", once the question's `\\n` has come",
+                "answering before the question was complete: taking one `read` for one \
+                 question; TCP is a byte stream, a question may come in pieces; read whole \
+                 lines with `BufReader::read_line`",
+            )
+        }));
+    }
+    answered
+}
+
+/// The failure itself if it is "not done", for a caller that words every other one.
+fn not_done(failure: Failure) -> Option<Failure> {
+    matches!(failure, Failure::NotDone { .. }).then_some(failure)
 }
 
 fn answers_two_questions_sent_together(session: &Session) -> Result<(), Failure> {
     let (mut client, handler) = client_of_handle_client(session)?;
     client.send(b"how are u\nhow old are u\n");
-    let two =
-        client.expect_line(session, "fine").and_then(|()| client.expect_line(session, "nicai"));
-    two.map_err(|f| handler.explain(session, f)).map_err(|f| match f {
-        Failure::Wrong { expected, .. } => session.wrong(
-            format!("{expected}: two questions in one write get two answers"),
-            "taking one `read` for one question, or a new `BufReader` per question (it throws away \
-             what it read ahead): keep one `BufReader` for the whole connection",
-        ),
-        not_done => not_done,
-    })
+    let first = client.expect_line(session, "fine").map_err(|f| handler.explain(session, f));
+    if let Err(Failure::Wrong { mistake, .. }) = &first
+        && mistake.contains("\"pardon?\\n\"")
+    {
+        return Err(session.wrong(
+            "\"fine\\n\", then \"nicai\\n\": two questions in one write get two answers",
+            "answering both lines as one question: taking one `read` for one question; read \
+             whole lines with one `BufReader` kept for the whole connection",
+        ));
+    }
+    first?;
+    client
+        .expect_answer(
+            session,
+            None,
+            "nicai",
+            Some(
+                "no answer to the second of two questions sent in one write: taking one `read` \
+                 for one question, or a new `BufReader` per question (it throws away what it \
+                 read ahead); keep one `BufReader` for the whole connection",
+            ),
+        )
+        .map_err(|f| handler.explain(session, f))
 }
 
 fn closes_the_connection_after_bye(session: &Session) -> Result<(), Failure> {
@@ -194,6 +231,45 @@ fn ignores_a_half_line_at_the_end(session: &Session) -> Result<(), Failure> {
     handler.returned(session, "the client closed the connection in the middle of a line")
 }
 
+fn returns_an_error_for_a_line_that_is_not_utf8(session: &Session) -> Result<(), Failure> {
+    let (mut client, handler) = client_of_handle_client(session)?;
+    ask(session, &mut client, &handler, &[("how are u\n", "fine")])?;
+    client.send(b"how \xff\xfe u\n");
+    let outcome = handler.0.recv_timeout(WAIT);
+    match outcome {
+        Ok(Ok(Err(err))) if err.kind() == std::io::ErrorKind::InvalidData => {
+            session.note(format!("handle_client returned the error {err}"));
+            Ok(())
+        }
+        Ok(Ok(Err(err))) => Err(session.wrong(
+            "handle_client to return an error of kind InvalidData for a line that is not UTF-8",
+            format!(
+                "it returned the error {err} ({:?}): let the error of `read_line` through with `?`",
+                err.kind()
+            ),
+        )),
+        Ok(Ok(Ok(()))) => Err(session.wrong(
+            "handle_client to return an error for a line that is not UTF-8, as its doc says",
+            "taking the failed read for the end of the connection: a `read_line` error is not \
+             a 0, return it with `?`",
+        )),
+        Ok(Err(panic)) => Err(session.panicked("handle_client", panic)),
+        Err(_) => {
+            let answer = match client.hear() {
+                Heard::Line(line) => format!("it answered {line:?} and went on: "),
+                _ => String::new(),
+            };
+            Err(session.wrong(
+                "handle_client to return an error for a line that is not UTF-8, as its doc says",
+                format!(
+                    "{answer}ignoring the error of `read_line`, or reading bytes and converting \
+                     them with `from_utf8_lossy`: return the error with `?`"
+                ),
+            ))
+        }
+    }
+}
+
 /// Starts the server program, runs `body` against it, and explains a failure by the
 /// server's end if it has ended (a `todo!()` is "not done").
 fn with_server(
@@ -214,14 +290,56 @@ fn serves_several_clients_at_once(session: &Session) -> Result<(), Failure> {
         session.note("alice stays connected and says nothing more");
         let mut bob = TcpPeer::connect(session, "bob", addr)?;
         bob.send(b"how old are u\n");
-        bob.expect_line(session, "nicai").map_err(|_| {
-            session.wrong(
-                "an answer to bob while alice is still connected",
-                "serving one client at a time: handle each accepted connection on a thread of its own",
-            )
-        })?;
+        bob.expect_answer(
+            session,
+            None,
+            "nicai",
+            Some(
+                "no answer to bob while alice is still connected: serving one client at a \
+                 time; handle each accepted connection on a thread of its own",
+            ),
+        )?;
         alice.send(b"how old are u\n");
         alice.expect_line(session, "nicai")
+    })
+}
+
+fn serves_three_hundred_clients_at_once(session: &Session) -> Result<(), Failure> {
+    with_server(session, |_server, addr| {
+        many_clients_are_answered(
+            session,
+            addr,
+            300,
+            "serving only a few clients at once: one client at a time, or a pool of fewer threads \
+             than clients, each held by a client who stays connected; give each client a \
+             thread of its own",
+        )
+        .map(drop)
+    })
+}
+
+fn answers_others_while_a_client_stops_reading(session: &Session) -> Result<(), Failure> {
+    with_server(session, |server, addr| {
+        let slacker = client_who_stops_reading(session, addr)?;
+        let mut bob = TcpPeer::connect(session, "bob", addr)?;
+        bob.send(b"how are u\n");
+        bob.expect_answer(
+            session,
+            None,
+            "fine",
+            Some(
+                "no answer to bob while slacker does not read its answers: a client who stops \
+                 reading stalls the others; its answers block the thread that writes them, so \
+                 that thread must serve that client only (one client at a time, a pool, or a \
+                 lock held while writing all stall the others)",
+            ),
+        )?;
+        drop(slacker);
+        if !server.is_running() {
+            return Err(session
+                .wrong("the server to keep running", "a client who stops reading crashed it"));
+        }
+        Ok(())
     })
 }
 
@@ -229,16 +347,19 @@ fn keeps_serving_after_a_client_leaves(session: &Session) -> Result<(), Failure>
     with_server(session, |server, addr| {
         let mut alice = TcpPeer::connect(session, "alice", addr)?;
         alice.send(b"bye\n");
-        alice.expect_line(session, "bye")?;
+        alice.expect_answer(session, Some(b"bye\n"), "bye", None)?;
         alice.expect_closed(session, "`bye`")?;
         let mut bob = TcpPeer::connect(session, "bob", addr)?;
         bob.send(b"how are u\n");
-        bob.expect_line(session, "fine").map_err(|_| {
-            session.wrong(
-                "an answer to bob after alice left",
-                "accepting only one client: loop over `listener.incoming()`",
-            )
-        })?;
+        bob.expect_answer(
+            session,
+            None,
+            "fine",
+            Some(
+                "no answer to bob after alice left: accepting only one client; loop over \
+                 `listener.incoming()`",
+            ),
+        )?;
         if !server.is_running() {
             return Err(
                 session.wrong("the server to keep running", "returning after the first client")
@@ -268,16 +389,38 @@ fn survives_rude_clients(session: &Session) -> Result<(), Failure> {
         session.note("trudy: vanished in the middle of a line");
         let mut bob = TcpPeer::connect(session, "bob", addr)?;
         bob.send(b"how are u\n");
-        bob.expect_line(session, "fine").map_err(|_| {
-            session.wrong(
-                "an answer to bob after two rude clients",
-                "one client's error stops the whole server: in the accept loop, report a client's \
-                 error on stderr and go on; never `unwrap()` it",
-            )
-        })?;
+        bob.expect_answer(
+            session,
+            None,
+            "fine",
+            Some(
+                "no answer to bob after two rude clients: one client's error stops the whole \
+                 server; in the accept loop, report a client's error on stderr and go on, never \
+                 `unwrap()` it",
+            ),
+        )?;
         if !server.is_running() {
             return Err(session.wrong("the server to keep running", "a rude client crashed it"));
         }
-        Ok(())
+        expect_nothing_more_on_stdout(session, server)
     })
+}
+
+/// Expects nothing on the server's stdout after its readiness line: errors go to stderr.
+pub fn expect_nothing_more_on_stdout(
+    session: &Session,
+    server: &mut Running,
+) -> Result<(), Failure> {
+    let rest = server.stdout_at_the_end();
+    if rest.is_empty() {
+        return Ok(());
+    }
+    for line in &rest {
+        session.note(format!("← stdout: {}", grader::peer::show(line.as_bytes())));
+    }
+    Err(session.wrong(
+        "nothing on stdout after the readiness line",
+        "reporting a client's error on stdout (`println!`): stdout is for what the program \
+         was asked to show, errors go to stderr (`eprintln!`)",
+    ))
 }

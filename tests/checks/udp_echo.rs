@@ -1,5 +1,6 @@
 //! Checks of the UDP echo server (`exercises/src/udp_echo.rs`).
 
+use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
@@ -9,10 +10,11 @@ use grader::{Check, Failure, Session, WAIT};
 
 use super::expect_bound_as_asked;
 
-pub const CHECKS: &[Check] = grader::checks!("udp_echo": echoes_a_datagram_to_its_sender, echoes_each_sender_its_own_datagrams, echoes_long_and_empty_datagrams_whole);
+pub const CHECKS: &[Check] = grader::checks!("udp_echo": echoes_a_datagram_to_its_sender, echoes_each_sender_its_own_datagrams, echoes_long_and_empty_datagrams_whole, serve_returns_its_own_errors);
 
-const WRONG_ADDRESS: &str = "the echo went somewhere else: replying to a fixed address or port, or to the \
-     server's own address, instead of the sender's address that `recv_from` returned with the datagram";
+const WRONG_ADDRESS: &str = "no echo came back: sending it somewhere else (to a fixed address or port, \
+     or to the server's own address, instead of the sender's address that `recv_from` returned \
+     with the datagram), or not sending it at all";
 
 fn echoes_a_datagram_to_its_sender(session: &Session) -> Result<(), Failure> {
     let socket = UdpSocket::bind("127.0.0.1:0").map_err(|err| session.wrong("a socket", err))?;
@@ -81,10 +83,54 @@ fn echoes_long_and_empty_datagrams_whole(session: &Session) -> Result<(), Failur
     let addr = server.listening(session)?;
     let peer = UdpPeer::bind(session, "sender")?;
     let long: Vec<u8> = (0..60_000u32).map(|i| (i % 251) as u8).collect();
-    for bytes in [&b"short"[..], &long, b"", &[0, 255, 10, 13, 0]] {
+    for bytes in [&b"short"[..], b"  spaced out \r\n", &[0, 255, 10, 13, 0], &long, b""] {
         expect_echo(session, &mut server, &peer, bytes, addr)?;
     }
     Ok(())
+}
+
+fn serve_returns_its_own_errors(session: &Session) -> Result<(), Failure> {
+    let socket = UdpSocket::bind("127.0.0.1:0").map_err(|err| session.wrong("a socket", err))?;
+    let timeout = Duration::from_millis(100);
+    socket.set_read_timeout(Some(timeout)).map_err(|err| session.wrong("a socket", err))?;
+    let addr = socket.local_addr().map_err(|err| session.wrong("a socket", err))?;
+    let peer = UdpPeer::bind(session, "sender")?;
+    peer.send(b"hello", addr);
+    session.note(format!(
+        "calls serve on the socket at {addr}, which holds that datagram and has a read \
+         timeout of {timeout:?}; nothing more comes"
+    ));
+    let result = session.call("udp_echo::serve", WAIT, move || subject::udp_echo::serve(&socket));
+    let result = result.map_err(|failure| match failure {
+        Failure::Wrong { expected, .. } => session.wrong(
+            format!("{expected}: the read timeout is the server's own error"),
+            "ignoring every error and going on (`let _ = echo_one(..)`, or `continue` on any \
+             error): an error of the server's own socket comes back at once, every time, so \
+             the loop spins; go on only after an error about one sender (`ConnectionReset`, \
+             `ConnectionRefused`) and return the others",
+        ),
+        not_done => not_done,
+    })?;
+    match result {
+        Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+            session.note(format!("serve returned the error {err}"));
+            match peer.receive() {
+                Some((bytes, _)) if bytes == b"hello" => Ok(()),
+                _ => Err(session.wrong(
+                    "the echo of \"hello\" before serve returned",
+                    "see the other checks of echo_one",
+                )),
+            }
+        }
+        Err(err) => Err(session.wrong(
+            "serve to return the read timeout's error (WouldBlock or TimedOut)",
+            format!("it returned another error, {err}: return the error as it came"),
+        )),
+        Ok(()) => Err(session.wrong(
+            "serve to return the read timeout's error, not Ok",
+            "taking an error for the end of the work: return the error itself",
+        )),
+    }
 }
 
 /// Sends `bytes` from `peer` and expects the very same bytes back from `server_addr`.
@@ -124,18 +170,28 @@ fn is_too_long(text: &str) -> bool {
 }
 
 fn wrong_bytes_mistake(sent: &[u8], echo: &[u8]) -> String {
-    if echo.len() > sent.len() {
+    let (got, came) = (echo.len(), sent.len());
+    let lossy = String::from_utf8_lossy(sent);
+    if echo == lossy.as_bytes() {
         format!(
-            "an echo of {} bytes for a datagram of {}: sending the whole buffer; the datagram is `buf[..len]`",
-            echo.len(),
-            sent.len()
+            "an echo of {got} bytes for a datagram of {came}, its bytes that are not UTF-8 \
+             turned into `\\u{{fffd}}`: converting the datagram to text (`from_utf8_lossy`); \
+             echo the bytes as they are"
         )
-    } else if echo.len() < sent.len() && sent.starts_with(echo) {
+    } else if got > came && echo.starts_with(sent) {
         format!(
-            "an echo of {} bytes for a datagram of {}: a receive buffer smaller than the datagram; \
-             `recv_from` silently drops what does not fit, so make it 65,535 bytes",
-            echo.len(),
-            sent.len()
+            "an echo of {got} bytes for a datagram of {came}: sending the whole buffer; the \
+             datagram is `buf[..len]`"
+        )
+    } else if echo == sent.trim_ascii() || echo == sent.trim_ascii_end() {
+        format!(
+            "an echo of {got} bytes for a datagram of {came}, its spaces or line ending cut: \
+             trimming the datagram; echo the bytes as they are"
+        )
+    } else if got < came && sent.starts_with(echo) {
+        format!(
+            "an echo of {got} bytes for a datagram of {came}: a receive buffer smaller than the \
+             datagram; `recv_from` silently drops what does not fit, so make it 65,535 bytes"
         )
     } else {
         "the echo is not the same bytes: send back exactly what came, unchanged".to_string()
@@ -162,7 +218,11 @@ fn hear(
         }
         if !server.is_running() {
             let mistake = if is_too_long(&server.stderr()) {
-                format!("the server stopped on an error: {WHOLE_BUFFER}")
+                format!(
+                    "the server stopped on an error, as an echo longer than any datagram can be \
+                     failed to send: {WHOLE_BUFFER}; or the bytes changed on the way (a text \
+                     conversion such as `from_utf8_lossy` makes bytes that are not UTF-8 longer)"
+                )
             } else {
                 "the server returned: a missing loop (it echoes until it is stopped, even after \
                  `bye`), or an error returned with `?`"

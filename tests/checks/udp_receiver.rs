@@ -6,15 +6,29 @@ use std::net::UdpSocket;
 use grader::peer::UdpPeer;
 use grader::{Check, Failure, Session, WAIT};
 
-use super::{expect_bound_as_asked, has_ipv6_loopback};
+use super::{expect_bound_as_asked, expect_two_free_ports, has_ipv6_loopback};
 
-pub const CHECKS: &[Check] = grader::checks!("udp_receiver": binds_the_address_it_is_given, prints_each_datagram_with_its_sender, keeps_long_datagrams_whole, exits_after_bye);
+pub const CHECKS: &[Check] = grader::checks!("udp_receiver": binds_the_address_it_is_given, prints_each_datagram_with_its_sender, keeps_long_datagrams_whole, prints_odd_datagrams_as_they_are, exits_after_bye);
+
+/// The mistake of a buffer with room but no length: every datagram reads as empty.
+const ZERO_BUFFER: &str = "every datagram printed empty: a receive buffer of length 0; \
+     `Vec::with_capacity` gives room but no length, and `recv_from` fills only the length; \
+     make it `vec![0; 65_535]`";
+
+/// Whether every line of `out` shows an empty text, as a buffer of length 0 gives.
+fn all_empty(out: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(out);
+    !text.is_empty() && text.lines().all(|line| line.ends_with(": "))
+}
 
 /// The mistake of printing the whole receive buffer: its unused bytes show as `\0`.
 const WHOLE_BUFFER: &str = "printing the whole buffer: only `&buf[..len]` is the datagram, the rest \
                             is left over (zeros, or bytes of an earlier datagram)";
 
 fn binds_the_address_it_is_given(session: &Session) -> Result<(), Failure> {
+    expect_two_free_ports(session, "udp_receiver::bind", subject::udp_receiver::bind, |s| {
+        s.local_addr()
+    })?;
     let mut asked = vec!["127.0.0.1:0"];
     if has_ipv6_loopback() {
         asked.push("[::1]:0");
@@ -45,12 +59,15 @@ fn prints_each_datagram_with_its_sender(session: &Session) -> Result<(), Failure
         if line != want {
             let mistake = if line.contains('\0') {
                 WHOLE_BUFFER
+            } else if line.ends_with(": \n") {
+                ZERO_BUFFER
             } else if line.contains(&addr.to_string()) {
                 "printing the receiver's own address: print the sender's, which `recv_from` returns"
             } else if line.trim_end() == want.trim_end() {
                 "a line ending other than a single `\\n`"
             } else if !line.contains(text) {
-                "not converting exactly the received bytes: use `&buf[..len]`"
+                "the text missing or changed: convert exactly the received bytes, `&buf[..len]`, \
+                 with `String::from_utf8_lossy` and print it as it is (not with `{:?}`)"
             } else {
                 "a line format other than `<sender address>: <text>`"
             };
@@ -60,30 +77,44 @@ fn prints_each_datagram_with_its_sender(session: &Session) -> Result<(), Failure
     if !receiver.is_running() {
         return Err(session.wrong(
             "the receiver to keep running until `bye`",
-            "stopping after the first datagram",
+            "stopping before `bye`: a loop that ends early (after a fixed count, or on a \
+             condition other than the datagram `bye`)",
         ));
     }
     Ok(())
 }
 
-fn keeps_long_datagrams_whole(session: &Session) -> Result<(), Failure> {
+/// Sends `datagrams` from one peer to a fresh socket, then calls `receive_until_bye` on
+/// it; returns what it returned, what it wrote, and the sender's address.
+fn receive_in_process(
+    session: &Session,
+    datagrams: &[&[u8]],
+) -> Result<(std::io::Result<()>, Vec<u8>, std::net::SocketAddr), Failure> {
     let socket = UdpSocket::bind("127.0.0.1:0").map_err(|err| session.wrong("a socket", err))?;
     socket.set_read_timeout(Some(WAIT)).map_err(|err| session.wrong("a socket", err))?;
     let addr = socket.local_addr().map_err(|err| session.wrong("a socket", err))?;
     let sender = UdpPeer::bind(session, "sender")?;
-    let long = "x".repeat(1_500);
-    let longest = "y".repeat(60_000);
-    for text in [long.as_str(), longest.as_str(), "bye"] {
-        sender.send(text.as_bytes(), addr);
+    for datagram in datagrams {
+        sender.send(datagram, addr);
     }
-    session.note("calls receive_until_bye on a socket that holds those three datagrams");
+    session.note("calls receive_until_bye on a socket that holds those datagrams");
     let (result, out) = session.call("udp_receiver::receive_until_bye", WAIT * 2, move || {
         let mut out = Vec::new();
         (subject::udp_receiver::receive_until_bye(&socket, &mut out), out)
     })?;
-    if out.contains(&0) {
-        return Err(session.wrong("each line to hold exactly its datagram", WHOLE_BUFFER));
+    let lines: Vec<String> = out
+        .split_inclusive(|&b| b == b'\n')
+        .map(|line| grader::peer::show_at_most(line, 80))
+        .collect();
+    session.note(format!("it returned {result:?} and wrote {} line(s):", lines.len()));
+    for line in lines.iter().take(8) {
+        session.note(format!("  {line}"));
     }
+    Ok((result, out, sender.addr()))
+}
+
+/// Expects `receive_until_bye` to have returned Ok once it received `bye`.
+fn expect_ok_after_bye(session: &Session, result: std::io::Result<()>) -> Result<(), Failure> {
     result.map_err(|err| {
         let mistake = if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) {
             "it went on waiting after `bye` until the socket's timeout: a loop that does not stop at `bye`".to_string()
@@ -91,24 +122,83 @@ fn keeps_long_datagrams_whole(session: &Session) -> Result<(), Failure> {
             format!("it returned the error {err}")
         };
         session.wrong("receive_until_bye to return Ok after `bye`", mistake)
-    })?;
+    })
+}
+
+fn keeps_long_datagrams_whole(session: &Session) -> Result<(), Failure> {
+    let long = "x".repeat(1_500);
+    let longest = "y".repeat(60_000);
+    let (result, out, from) =
+        receive_in_process(session, &[long.as_bytes(), longest.as_bytes(), b"bye"])?;
+    if out.contains(&0) {
+        return Err(session.wrong("each line to hold exactly its datagram", WHOLE_BUFFER));
+    }
+    if all_empty(&out) {
+        return Err(session.wrong("each line to hold exactly its datagram", ZERO_BUFFER));
+    }
+    expect_ok_after_bye(session, result)?;
     let out = String::from_utf8_lossy(&out);
-    let from = sender.addr();
     let lines: Vec<&str> = out.lines().collect();
     session.note(format!(
-        "it wrote {} line(s), of lengths {:?}",
-        lines.len(),
-        lines.iter().map(|l| l.len()).collect::<Vec<_>>()
+        "the lines' lengths: {:?} (want {:?})",
+        lines.iter().map(|l| l.len()).collect::<Vec<_>>(),
+        [
+            from.to_string().len() + 2 + 1_500,
+            from.to_string().len() + 2 + 60_000,
+            from.to_string().len() + 5
+        ]
     ));
     let want = [format!("{from}: {long}"), format!("{from}: {longest}"), format!("{from}: bye")];
     if lines != want {
+        let cut = lines.len() == want.len()
+            && lines.iter().zip(&want).all(|(got, want)| want.starts_with(got));
+        let mistake = if cut {
+            "a receive buffer smaller than the datagram: `recv_from` silently drops what does \
+             not fit; make it 65,535 bytes, the most a UDP datagram can carry"
+        } else {
+            "lines other than `<sender address>: <text>`, one per datagram: see what it wrote \
+             above"
+        };
         return Err(session.wrong(
             "three lines: the 1,500-byte datagram, the 60,000-byte datagram and `bye`, each whole",
-            "a receive buffer smaller than the datagram: `recv_from` silently drops what does not fit; \
-             make it 65,535 bytes, the most a UDP datagram can carry",
+            mistake,
         ));
     }
     Ok(())
+}
+
+fn prints_odd_datagrams_as_they_are(session: &Session) -> Result<(), Failure> {
+    let datagrams: [&[u8]; 7] = [b"caf\xe9", b"", b"bye ", b"BYE", b" bye", b"bye\r", b"bye"];
+    let (result, out, from) = receive_in_process(session, &datagrams)?;
+    let want: String = ["caf\u{fffd}", "", "bye ", "BYE", " bye", "bye\r", "bye"]
+        .iter()
+        .map(|text| format!("{from}: {text}\n"))
+        .collect();
+    let out_text = String::from_utf8_lossy(&out);
+    if out == want.as_bytes() {
+        return expect_ok_after_bye(session, result);
+    }
+    let got_lines = out_text.lines().count();
+    let mistake = if all_empty(&out) {
+        ZERO_BUFFER
+    } else if std::str::from_utf8(&out).is_err() {
+        "writing the datagram's bytes as they are: show them as text with \
+         `String::from_utf8_lossy`, which turns bytes that are not UTF-8 into `�`"
+    } else if result.is_err() && got_lines == 0 {
+        "an error for a datagram that is not UTF-8 (`String::from_utf8` or `str::from_utf8` \
+         with `?`): show it with `String::from_utf8_lossy` instead"
+    } else if !out_text.contains("caf") {
+        "no line for the datagram that is not UTF-8: every datagram gets its line; show it \
+         with `String::from_utf8_lossy`"
+    } else if !out_text.contains(&format!("{from}: \n")) {
+        "no line for the empty datagram: every datagram gets its line, even one of 0 bytes"
+    } else if result.is_ok() && !out_text.ends_with(&format!("{from}: bye\n")) {
+        "stopping at a datagram that is not exactly `bye`: comparing loosely (`trim`, \
+         `starts_with`, ignoring case); compare the text with `==`"
+    } else {
+        "each datagram's text changed (trimmed, or its case changed): print it as it came"
+    };
+    Err(session.wrong(format!("exactly {want:?}"), mistake))
 }
 
 fn exits_after_bye(session: &Session) -> Result<(), Failure> {
@@ -124,13 +214,18 @@ fn exits_after_bye(session: &Session) -> Result<(), Failure> {
         receiver.line(session, &format!("the line {want:?}")).map_err(|failure| match failure {
             Failure::Wrong { .. } if !receiver.is_running() => session.wrong(
                 "the receiver to stop only at exactly `bye`, not at `byebye`",
-                "comparing with `starts_with` or `contains` instead of `==`",
+                "stopping at `byebye`: comparing with `starts_with` or `contains` instead of `==`",
             ),
             other => other,
         })?;
     if line != want {
-        let mistake =
-            if line.contains('\0') { WHOLE_BUFFER } else { "not printing the last datagram" };
+        let mistake = if line.contains('\0') {
+            WHOLE_BUFFER
+        } else if line.ends_with(": \n") {
+            ZERO_BUFFER
+        } else {
+            "the line for `bye` differs: print it as every other datagram, then stop"
+        };
         return Err(session.wrong(format!("the line {want:?} before the receiver ends"), mistake));
     }
     receiver.exits_successfully(session, "the datagram `bye`")

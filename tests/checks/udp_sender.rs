@@ -1,13 +1,14 @@
 //! Checks of the UDP sender (`exercises/src/udp_sender.rs`).
 
-use std::net::SocketAddr;
+use std::io::{Cursor, ErrorKind};
+use std::net::{SocketAddr, UdpSocket};
 
 use grader::peer::UdpPeer;
 use grader::{Check, Failure, Session, WAIT};
 
 use super::has_ipv6_loopback;
 
-pub const CHECKS: &[Check] = grader::checks!("udp_sender": opens_a_socket_near_the_destination, sends_each_line_as_one_datagram, stops_after_bye, stops_at_the_end_of_input);
+pub const CHECKS: &[Check] = grader::checks!("udp_sender": opens_a_socket_near_the_destination, opens_a_new_port_each_time, sends_each_line_as_one_datagram, sends_each_line_as_it_is_typed, sends_an_empty_line_as_an_empty_datagram, stops_after_bye, stops_at_the_end_of_input, returns_how_many_it_sent, refuses_a_line_that_is_not_utf8);
 
 fn opens_a_socket_near_the_destination(session: &Session) -> Result<(), Failure> {
     let mut cases = vec![("127.0.0.1:5000", "127.0.0.1"), ("192.0.2.7:5000", "0.0.0.0")];
@@ -45,6 +46,116 @@ fn opens_a_socket_near_the_destination(session: &Session) -> Result<(), Failure>
     Ok(())
 }
 
+fn opens_a_new_port_each_time(session: &Session) -> Result<(), Failure> {
+    let to: SocketAddr = "127.0.0.1:5000".parse().expect("literal address");
+    let mut kept = Vec::new();
+    for turn in ["first", "second"] {
+        let socket =
+            session.call("udp_sender::open", WAIT, move || subject::udp_sender::open(to))?;
+        let socket = socket.map_err(|err| {
+            session.note(format!("open({to}), the {turn} time: ✗ {err}"));
+            let mistake = if err.kind() == ErrorKind::AddrInUse {
+                "binding a fixed port: bind port 0, and the OS picks a free one each time, so \
+                 that two senders can run at once"
+                    .to_string()
+            } else {
+                format!("it returned the error {err}")
+            };
+            session.wrong(format!("open({to}) to succeed the {turn} time"), mistake)
+        })?;
+        let local = socket.local_addr().map_err(|err| session.wrong("a bound socket", err))?;
+        session.note(format!("open({to}), the {turn} time, bound {local} (kept open)"));
+        kept.push((socket, local));
+    }
+    if kept[0].1 == kept[1].1 {
+        return Err(session.wrong(
+            "two sockets on two ports",
+            "binding a fixed port: bind port 0, and the OS picks a free one each time",
+        ));
+    }
+    Ok(())
+}
+
+/// Calls `send_lines` with `input` towards a reference receiver; returns what it
+/// returned and the datagrams that arrived.
+fn send_through_function(
+    session: &Session,
+    input: &'static [u8],
+) -> Result<(std::io::Result<usize>, Vec<Vec<u8>>), Failure> {
+    let receiver = UdpPeer::bind(session, "receiver")?;
+    let to = receiver.addr();
+    let socket = UdpSocket::bind("127.0.0.1:0").map_err(|err| session.wrong("a socket", err))?;
+    session.note(format!("send_lines(socket, {to}, {})", grader::peer::show(input)));
+    let result = session.call("udp_sender::send_lines", WAIT, move || {
+        subject::udp_sender::send_lines(&socket, to, Cursor::new(input))
+    })?;
+    session.note(format!("send_lines returned {result:?}"));
+    Ok((result, receiver.drain()))
+}
+
+fn returns_how_many_it_sent(session: &Session) -> Result<(), Failure> {
+    for (input, want) in [(&b"one\ntwo\nbye\nafter bye\n"[..], 3), (b"one\r\n\ntwo", 3), (b"", 0)] {
+        let (result, got) = send_through_function(session, input)?;
+        match result {
+            Ok(count) if count == want && got.len() == want => {}
+            Ok(count) if got.len() == want => {
+                return Err(session.wrong(
+                    format!("send_lines to return Ok({want}): it sent {want} datagrams"),
+                    format!(
+                        "it returned Ok({count}): count each datagram as `send_to` succeeds, \
+                         and return the count"
+                    ),
+                ));
+            }
+            Ok(_) => {
+                return Err(session.wrong(
+                    format!("{want} datagram(s), and Ok({want}) returned"),
+                    format!(
+                        "{} datagram(s) arrived: see the other checks of send_lines",
+                        got.len()
+                    ),
+                ));
+            }
+            Err(err) => {
+                return Err(session.wrong(
+                    format!("send_lines to return Ok({want})"),
+                    format!("it returned the error {err}"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn refuses_a_line_that_is_not_utf8(session: &Session) -> Result<(), Failure> {
+    let (result, got) = send_through_function(session, b"one\ncaf\xe9\ntwo\n")?;
+    let expected = "the datagram \"one\", then an error of kind InvalidData for the line that is \
+                    not UTF-8, as the doc says";
+    match result {
+        Err(err) if err.kind() == ErrorKind::InvalidData && got == [b"one".to_vec()] => Ok(()),
+        Err(err) if err.kind() == ErrorKind::InvalidData => Err(session.wrong(
+            expected,
+            format!(
+                "{} datagram(s) arrived before the error: send each line as it is read",
+                got.len()
+            ),
+        )),
+        Err(err) => Err(session.wrong(
+            expected,
+            format!(
+                "an error of kind {:?} ({err}): let the error of reading the line through",
+                err.kind()
+            ),
+        )),
+        Ok(_) => Err(session.wrong(
+            expected,
+            "sending or skipping the line that is not UTF-8 (reading bytes, or converting them \
+             with `from_utf8_lossy`): `BufRead::lines` gives that line as an error; return it \
+             with `?`",
+        )),
+    }
+}
+
 /// Runs the sender with `input` against a reference receiver; returns the datagrams that
 /// arrived, as text.
 fn send_through_program(session: &Session, input: &str) -> Result<Vec<String>, Failure> {
@@ -76,6 +187,14 @@ fn expect_datagrams(session: &Session, got: &[String], want: &[&str]) -> Result<
             .to_string()
     } else if got.iter().any(|d| d.ends_with('\n')) {
         "the datagrams carry the line's `\\n`: send the line without its line ending".to_string()
+    } else if got.len() + 1 == want.len()
+        && want.last() == Some(&"bye")
+        && want.starts_with(&got.iter().map(String::as_str).collect::<Vec<_>>())
+    {
+        "stopping at `bye` without sending it: send it, then stop, so that the receiver stops too"
+            .to_string()
+    } else if got.iter().zip(want).any(|(got, want)| got != want && got == want.trim()) {
+        "trimming the lines: send each line as it is, without its line ending only".to_string()
     } else if got.len() > want.len() {
         format!(
             "{} datagram(s) too many: stop after `bye`, and send nothing for the end of input",
@@ -88,13 +207,63 @@ fn expect_datagrams(session: &Session, got: &[String], want: &[&str]) -> Result<
 }
 
 fn sends_each_line_as_one_datagram(session: &Session) -> Result<(), Failure> {
-    let got = send_through_program(session, "hello\nhow are u\nhéllo wörld\nbye\n")?;
-    expect_datagrams(session, &got, &["hello", "how are u", "héllo wörld", "bye"])
+    let got = send_through_program(session, "hello\n  how are u \nhéllo wörld\nbye\n")?;
+    expect_datagrams(session, &got, &["hello", "  how are u ", "héllo wörld", "bye"])
+}
+
+fn sends_each_line_as_it_is_typed(session: &Session) -> Result<(), Failure> {
+    let receiver = UdpPeer::bind(session, "receiver")?;
+    let mut sender = session.start("udp-sender", &receiver.addr().to_string())?;
+    for line in ["hello", "bye"] {
+        sender.type_in(&format!("{line}\n"));
+        match receiver.receive() {
+            Some((bytes, _)) if bytes == line.as_bytes() => {}
+            Some(_) => {
+                return Err(session.wrong(
+                    format!("the datagram {line:?}"),
+                    "another datagram: see the other checks of send_lines",
+                ));
+            }
+            None => {
+                let failure = session.wrong(
+                    format!(
+                        "the datagram {line:?} as soon as its line was typed, before the input ends"
+                    ),
+                    "reading the whole input before sending (`read_to_string`, or collecting \
+                     the lines first), so nothing goes out until the input ends; send each line as soon \
+                     as it is read",
+                );
+                return Err(sender.explain(session, failure));
+            }
+        }
+    }
+    sender.exits_successfully(session, "the line `bye`, with the input still open")
+}
+
+fn sends_an_empty_line_as_an_empty_datagram(session: &Session) -> Result<(), Failure> {
+    let got = send_through_program(session, "one\n\ntwo\n")?;
+    if got == ["one", "two"] {
+        return Err(session.wrong(
+            "the datagrams [\"one\", \"\", \"two\"]: an empty line is an empty datagram",
+            "skipping empty lines: send every line, an empty one as a datagram of 0 bytes",
+        ));
+    }
+    expect_datagrams(session, &got, &["one", "", "two"])
 }
 
 fn stops_after_bye(session: &Session) -> Result<(), Failure> {
-    let got = send_through_program(session, "one\nbye\nafter bye\n")?;
-    expect_datagrams(session, &got, &["one", "bye"])
+    let got = send_through_program(session, "BYE\nbye \n bye\nbyebye\nbye\r\nafter bye\n")?;
+    let want = ["BYE", "bye ", " bye", "byebye", "bye"];
+    let stopped_early = got.len() < want.len()
+        && got.last().is_some_and(|last| last.trim().eq_ignore_ascii_case("bye"));
+    if stopped_early {
+        return Err(session.wrong(
+            format!("the datagrams {want:?}: only the line `bye` itself ends the input"),
+            "stopping at a line that is not exactly `bye`: comparing loosely (`trim`, \
+             `starts_with`, `contains`, ignoring case); compare the line with `==`",
+        ));
+    }
+    expect_datagrams(session, &got, &want)
 }
 
 fn stops_at_the_end_of_input(session: &Session) -> Result<(), Failure> {

@@ -235,6 +235,8 @@ fn judge(check: Check, bin: PathBuf, krate: &'static str) -> Outcome {
     let started = Instant::now();
     let outcome = catch_panic(|| (check.run)(&session))
         .unwrap_or_else(|panic| Err(session.panicked("the code under test", panic)));
+    // A panic in any thread of the code under test fails the check, even one it passed.
+    let outcome = session.settle(check.exercise, outcome);
     let ex = exercise(check.exercise);
     let (verdict, message, todo_at) = match outcome {
         Ok(()) => (Verdict::Pass, String::new(), None),

@@ -2,7 +2,7 @@
 //! a check has with the code under test. Every read has a timeout and every event goes
 //! to the transcript.
 
-use std::io::{self, BufRead, BufReader, ErrorKind, Write};
+use std::io::{self, BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,6 +21,12 @@ pub fn chat_answer(question: &str) -> &'static str {
     }
 }
 
+/// How long [`TcpPeer::send_in_two_parts`] gives the other end to react to the first
+/// part alone: ten times the scheduling delay seen on a loaded machine, so that a program
+/// that takes one `read` for one message has read the first part by itself by then. A
+/// right program is never held up longer, and never fails for it.
+pub const SPLIT_PAUSE: Duration = Duration::from_millis(300);
+
 /// One end of a TCP connection, held by the check.
 pub struct TcpPeer {
     name: String,
@@ -29,6 +35,9 @@ pub struct TcpPeer {
     log: Transcript,
     /// Whether some bytes came that never got their `\n`.
     pub heard_unterminated: bool,
+    /// Whether the other end sent something between the two parts of a message sent by
+    /// [`TcpPeer::send_in_two_parts`]: it took the first part for the whole message.
+    pub heard_before_the_rest: bool,
 }
 
 /// What a read from a [`TcpPeer`] found.
@@ -76,6 +85,7 @@ impl TcpPeer {
             reader,
             log: log.clone(),
             heard_unterminated: false,
+            heard_before_the_rest: false,
         })
     }
 
@@ -87,12 +97,24 @@ impl TcpPeer {
         }
     }
 
-    /// Sends `bytes` in two writes with a pause between, so that they arrive apart.
+    /// Sends `bytes` in two writes, so that they arrive apart: after the first part it
+    /// waits up to [`SPLIT_PAUSE`] for the other end to react to that part alone (a
+    /// program that takes one `read` for one message answers it, or sends its next
+    /// message, and the wait ends there), then sends the rest. Whatever came is kept for
+    /// the next [`TcpPeer::hear`].
     pub fn send_in_two_parts(&mut self, bytes: &[u8], split_at: usize) {
         let (first, second) = bytes.split_at(split_at);
         self.send(first);
-        // A pause, not a wait for readiness: it makes the two parts arrive as two reads.
-        thread::sleep(Duration::from_millis(30));
+        let _ = self.stream.set_read_timeout(Some(SPLIT_PAUSE));
+        let reacted = matches!(self.reader.fill_buf(), Ok(buffered) if !buffered.is_empty());
+        let _ = self.stream.set_read_timeout(Some(WAIT));
+        self.heard_before_the_rest |= reacted;
+        if reacted {
+            self.log.note(format!(
+                "{}: (the other end sent something before the rest was sent)",
+                self.name
+            ));
+        }
         self.send(second);
     }
 
@@ -128,32 +150,70 @@ impl TcpPeer {
 
     /// Expects the line `expected` (given without its `\n`).
     pub fn expect_line(&mut self, session: &Session, expected: &str) -> Result<(), Failure> {
+        self.expect_answer(session, None, expected, None)
+    }
+
+    /// Expects the line `expected` (given without its `\n`) as the answer to `question`
+    /// (as it was sent, line ending and all), if known: the diagnosis then names what the
+    /// question shows (a `\r` kept, an empty line taken for the end, `bye` not answered).
+    /// `if_missing`, if given, is the diagnosis when no line comes at all.
+    pub fn expect_answer(
+        &mut self,
+        session: &Session,
+        question: Option<&[u8]>,
+        expected: &str,
+        if_missing: Option<&str>,
+    ) -> Result<(), Failure> {
         let want = format!("{expected}\n");
-        match self.hear() {
-            Heard::Line(line) if line == want => Ok(()),
-            Heard::Line(line) if line.trim_end() == expected => Err(session.wrong(
-                format!("the line {want:?}"),
-                format!("the line ends in {:?}: end each line with a single `\\n`", &line[expected.len()..]),
-            )),
-            Heard::Line(line) => Err(session.wrong(
-                format!("the line {want:?}"),
-                format!("a different answer, {line:?}: compare the question exactly, without its line ending"),
-            )),
-            Heard::Silence(rest) if !rest.is_empty() => Err(session.wrong(
-                format!("the line {want:?}"),
-                "the answer lacks its `\\n`, so the other side cannot know it is complete",
-            )),
-            Heard::Silence(_) => Err(session.wrong(
-                format!("the line {want:?} within {WAIT:?}"),
+        let asked = question.map(|q| String::from_utf8_lossy(q).into_owned()).unwrap_or_default();
+        let bare = asked.trim_end_matches('\n').trim_end_matches('\r');
+        let heard = self.hear();
+        let missing = |default: &str| if_missing.unwrap_or(default).to_string();
+        let mistake = match heard {
+            Heard::Line(line) if line == want => return Ok(()),
+            Heard::Line(line) if line.trim_end() == expected => format!(
+                "the line ends in {:?}: end each line with a single `\\n`",
+                &line[expected.len()..]
+            ),
+            Heard::Line(line) if asked.ends_with("\r\n") && line == "pardon?\n" => format!(
+                "a different answer, {line:?}: the `\\r` of a `\\r\\n` line kept in the \
+                 question; drop a `\\r` before the `\\n` too (telnet sends `\\r\\n`)"
+            ),
+            Heard::Line(line) if expected == "pardon?" && question.is_some() => format!(
+                "a different answer, {line:?}, to {bare:?}: matching loosely (trimming spaces, \
+                 ignoring case, `contains`); compare the whole question exactly, without only \
+                 its line ending"
+            ),
+            Heard::Line(line) => format!(
+                "a different answer, {line:?}: compare the question exactly, without its line ending"
+            ),
+            Heard::Silence(rest) if !rest.is_empty() => {
+                "the answer lacks its `\\n`, so the other side cannot know it is complete".into()
+            }
+            Heard::Silence(_) => missing(
                 "no answer: writes through a `BufWriter` that is never flushed, a read that waits \
                  for more than one line, or one client served at a time",
-            )),
-            Heard::Closed(_) | Heard::Error(_) => Err(session.wrong(
-                format!("the line {want:?}"),
-                "the connection closed: the code stopped serving this client (an error returned with \
-                 `?`, or a panic in its thread)",
-            )),
-        }
+            ),
+            Heard::Closed(rest) if !rest.is_empty() => {
+                "the answer lacks its `\\n`, so the other side cannot know it is complete".into()
+            }
+            Heard::Closed(_) | Heard::Error(_) if question.is_some() && bare == "bye" => {
+                "closing the connection on `bye` without answering it: write `bye` first, then \
+                 close"
+                    .into()
+            }
+            Heard::Closed(_) | Heard::Error(_) if question.is_some() && bare.is_empty() => {
+                "taking an empty line for the end of the connection: only a read of 0 bytes \
+                 means the client has gone; an empty line is `\\n`, a question answered \
+                 `pardon?`"
+                    .into()
+            }
+            Heard::Closed(_) | Heard::Error(_) => missing(
+                "the connection closed: the code stopped serving this client (an error returned \
+                 with `?`, or a panic in its thread)",
+            ),
+        };
+        Err(session.wrong(format!("the line {want:?}"), mistake))
     }
 
     /// Expects the other end to close the connection, with nothing more said.
@@ -172,6 +232,11 @@ impl TcpPeer {
     pub fn finish_sending(&mut self) {
         self.log.note(format!("{}: → closes its sending half", self.name));
         let _ = self.stream.shutdown(Shutdown::Write);
+    }
+
+    /// A second handle on our end, to write from another thread while this one reads.
+    pub fn writer(&self) -> io::Result<TcpStream> {
+        self.stream.try_clone()
     }
 
     /// The address of our end.
@@ -208,6 +273,8 @@ pub struct ServerEnd {
     pub connected: bool,
     /// Whether the client sent bytes that never got their `\n`.
     pub heard_unterminated: bool,
+    /// Whether the client sent something between the two parts of an answer.
+    pub heard_before_the_rest: bool,
 }
 
 impl<T: Send + 'static> ReferenceServer<T> {
@@ -275,11 +342,15 @@ impl ReferenceServer<ServerEnd> {
             match TcpPeer::new(log, "server", stream) {
                 Ok(mut peer) => {
                     script(&mut peer);
-                    ServerEnd { connected: true, heard_unterminated: peer.heard_unterminated }
+                    ServerEnd {
+                        connected: true,
+                        heard_unterminated: peer.heard_unterminated,
+                        heard_before_the_rest: peer.heard_before_the_rest,
+                    }
                 }
                 Err(err) => {
                     log.note(format!("server: ✗ {err}"));
-                    ServerEnd { connected: true, heard_unterminated: false }
+                    ServerEnd { connected: true, ..ServerEnd::default() }
                 }
             }
         })
@@ -458,4 +529,91 @@ pub fn receive_until_stopped(
         }
     }
     None
+}
+
+/// Connects `count` clients to the server at `addr`, all staying connected, and expects
+/// each to get its answer: a batch of a hundred at a time asks (half `how are u`, half
+/// `how old are u`) and is answered before the next batch connects, so that the
+/// server's accept queue never overflows. `mistake` is the diagnosis when a client is
+/// not answered within [`WAIT`].
+pub fn many_clients_are_answered(
+    session: &Session,
+    addr: SocketAddr,
+    count: usize,
+    mistake: &str,
+) -> Result<Vec<TcpStream>, Failure> {
+    let mut all = Vec::new();
+    let deadline = Instant::now() + WAIT;
+    while all.len() < count {
+        let first = all.len();
+        let mut batch = Vec::new();
+        for i in first..count.min(first + 100) {
+            let mut stream = TcpStream::connect_timeout(&addr, WAIT).map_err(|err| {
+                session.note(format!("client {i}: ✗ cannot connect: {err}"));
+                session.wrong(format!("{count} connections accepted"), mistake)
+            })?;
+            let question: &[u8] = if i % 2 == 0 { b"how are u\n" } else { b"how old are u\n" };
+            let _ = stream.write_all(question);
+            batch.push((i, stream));
+        }
+        for (i, stream) in batch.into_iter().rev() {
+            let want = if i % 2 == 0 { "fine\n" } else { "nicai\n" };
+            let left =
+                deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1));
+            let _ = stream.set_read_timeout(Some(left));
+            let mut answer = Vec::new();
+            let _ = BufReader::new(&stream).take(64).read_until(b'\n', &mut answer);
+            if answer != want.as_bytes() {
+                let ending = answer.trim_ascii_end() == want.trim_end().as_bytes();
+                session.note(format!(
+                    "clients 0 to {}: connected, each sent one question (`how are u` if even, \
+                     `how old are u` if odd) and stays connected",
+                    i
+                ));
+                session.note(format!(
+                    "client {i}: ← {} (waited until {WAIT:?} after the first connection)",
+                    show(&answer)
+                ));
+                return Err(session.wrong(
+                    format!("every one of {count} clients connected at once answered within {WAIT:?}, client {i} with {want:?}"),
+                    if ending { "an answer that does not end in a single `\\n`" } else { mistake },
+                ));
+            }
+            all.push(stream);
+        }
+    }
+    session.note(format!(
+        "{count} clients connected, all staying connected, each asked one question and got its answer"
+    ));
+    Ok(all)
+}
+
+/// A client that sends empty lines, each a question answered `pardon?`, and never reads
+/// an answer, until the server's answers fill the buffers between them and its own
+/// writes stop going out (the server has stopped reading it: its writes to it block), or
+/// for at most [`SPLIT_PAUSE`] × 3. Returned open.
+pub fn client_who_stops_reading(session: &Session, addr: SocketAddr) -> Result<TcpStream, Failure> {
+    let mut slacker = TcpStream::connect_timeout(&addr, WAIT)
+        .map_err(|err| session.wrong("a connection for slacker", err))?;
+    let _ = slacker.set_write_timeout(Some(Duration::from_millis(100)));
+    // An empty line is the shortest question and gets an answer eight times its size.
+    let questions = vec![b'\n'; 64 * 1024];
+    let started = Instant::now();
+    let mut sent = 0usize;
+    let mut blocked = false;
+    while started.elapsed() < SPLIT_PAUSE * 3 {
+        match slacker.write(&questions) {
+            Ok(n) => sent += n,
+            Err(_) => {
+                blocked = true;
+                break;
+            }
+        }
+    }
+    session.note(format!(
+        "slacker: → {sent} empty lines and reads none of the answers; {} after {:?}",
+        if blocked { "its writes stopped going out" } else { "still sending" },
+        started.elapsed()
+    ));
+    Ok(slacker)
 }

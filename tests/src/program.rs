@@ -13,7 +13,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use crate::peer::show_at_most;
-use crate::session::{Failure, Session, Transcript, WAIT, is_todo_message};
+use crate::session::{Failure, Panic, Session, Transcript, WAIT, is_todo_message};
 
 /// A program under test, running.
 pub struct Running {
@@ -66,10 +66,14 @@ impl Session {
         });
         let collected = Arc::new(Mutex::new(String::new()));
         let sink = Arc::clone(&collected);
+        // Read as it comes, so that a panic of a thread is on record while the program runs.
         let stderr_reader = thread::spawn(move || {
-            let mut text = String::new();
-            let _ = BufReader::new(stderr).read_to_string(&mut text);
-            *sink.lock().unwrap_or_else(|e| e.into_inner()) = text;
+            let mut stderr = stderr;
+            let mut chunk = [0; 4096];
+            while let Ok(len @ 1..) = stderr.read(&mut chunk) {
+                let text = String::from_utf8_lossy(&chunk[..len]);
+                sink.lock().unwrap_or_else(|e| e.into_inner()).push_str(&text);
+            }
         });
         Ok(Running {
             child,
@@ -210,6 +214,19 @@ impl Running {
         }
     }
 
+    /// Ends the program (once its threads have settled) and returns every line it wrote
+    /// to stdout that no check has read yet: all of them, since its stdout is then closed.
+    pub fn stdout_at_the_end(&mut self) -> Vec<String> {
+        settle_down(self.child.id(), Duration::from_secs(1));
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut rest = Vec::new();
+        while let Ok(line) = self.stdout.recv_timeout(Duration::from_secs(1)) {
+            rest.push(line);
+        }
+        rest
+    }
+
     /// Whether the program is still running.
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
@@ -237,13 +254,87 @@ impl Running {
 
 impl Drop for Running {
     fn drop(&mut self) {
+        // What the check set off last (a reset, a close) may still be running its course
+        // in a thread of the program: let it finish, so that a panic it ends in is seen.
+        settle_down(self.child.id(), Duration::from_secs(1));
         // Killing an exited child is harmless; waiting reaps it so no zombie is left.
         let _ = self.child.kill();
         let _ = self.child.wait();
         if self.child.try_wait().is_err() {
             eprintln!("could not reap `{}`", self.command);
         }
+        // Once the program is gone its stderr ends: all of it is read, and a panic in any
+        // of its threads, even one it survived, goes on record for the verdict.
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while self.stderr_reader.as_ref().is_some_and(|r| !r.is_finished()) {
+            if Instant::now() >= deadline {
+                break;
+            }
+            thread::sleep(Duration::from_millis(2));
+        }
+        let stderr = self.stderr.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        record_panics(&self.log, &stderr);
     }
+}
+
+/// Waits up to `at_most` until no thread of the process `pid` is running or ready to
+/// run: every one waits on a socket, a sleep or a lock, or has ended. Only Linux shows a
+/// process's threads (in /proc); elsewhere it returns at once.
+fn settle_down(pid: u32, at_most: Duration) {
+    let deadline = Instant::now() + at_most;
+    let busy = || -> Option<bool> {
+        let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+        let mut any = false;
+        for task in tasks.flatten() {
+            let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
+            // `pid (name) S ...`: the state follows the name, which may hold spaces.
+            let state = stat.rsplit_once(") ").and_then(|(_, rest)| rest.chars().next());
+            any |= matches!(state, Some('R' | 'D'));
+        }
+        Some(any)
+    };
+    while busy() == Some(true) && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// Puts every panic that `stderr` shows on the transcript's record, with its stderr.
+fn record_panics(log: &Transcript, stderr: &str) {
+    let panics = panics_in(stderr);
+    if !panics.is_empty() && !log.events().iter().any(|e| e.contains("its stderr")) {
+        // Without the backtraces, which name the grader's and std's frames mostly.
+        let shown: Vec<&str> = stderr
+            .lines()
+            .filter(|l| !l.starts_with("  ") && !l.starts_with("stack backtrace:"))
+            .filter(|l| !l.starts_with("note: ") || !l.contains("backtrace"))
+            .collect();
+        log.note(format!("  the program's stderr:\n{}", indent(&shown.join("\n"))));
+    }
+    for panic in panics {
+        log.panic_seen(panic);
+    }
+}
+
+/// The panics a program's stderr shows: `thread '…' panicked at <file:line:col>:` and
+/// the message on the next line.
+pub fn panics_in(stderr: &str) -> Vec<Panic> {
+    let lines: Vec<&str> = stderr.lines().collect();
+    lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let at = line.split(" panicked at ").nth(1)?;
+            let (location, message) = match at.strip_suffix(':') {
+                Some(location) => (location, lines.get(i + 1).copied().unwrap_or("")),
+                // The older form: `panicked at 'message', file:line:col`.
+                None => match at.rsplit_once(", ") {
+                    Some((message, location)) => (location, message.trim_matches('\'')),
+                    None => (at, ""),
+                },
+            };
+            Some(Panic { location: location.to_string(), message: message.to_string() })
+        })
+        .collect()
 }
 
 /// The outcome of a program run to its end by [`Session::run_to_end`].
@@ -279,8 +370,23 @@ impl Session {
         args: &[&str],
         stdin: &str,
     ) -> Result<Finished, Failure> {
+        self.run_with_bytes_to_end(program, args, stdin.as_bytes())
+    }
+
+    /// Runs `program ARGS...` with `stdin`, which need not be UTF-8, as its whole input,
+    /// as [`Session::run_to_end`] does.
+    pub fn run_with_bytes_to_end(
+        &self,
+        program: &str,
+        args: &[&str],
+        stdin: &[u8],
+    ) -> Result<Finished, Failure> {
+        let shown = match std::str::from_utf8(stdin) {
+            Ok(text) => format!("{text:?}"),
+            Err(_) => format!("{:?} (not UTF-8)", String::from_utf8_lossy(stdin)),
+        };
         self.note(format!(
-            "$ printf {stdin:?} | cargo run -p {} -- {program} {}",
+            "$ printf {shown} | cargo run -p {} -- {program} {}",
             self.krate,
             shell_words(args)
         ));
@@ -306,6 +412,9 @@ impl Session {
         }
         if is_todo_message(&stderr) {
             return Err(Failure::NotDone { at: todo_location(&stderr) });
+        }
+        for panic in panics_in(&stderr) {
+            self.log.panic_seen(panic);
         }
         if status.code().is_none() {
             return Err(self.wrong(

@@ -8,6 +8,7 @@ use std::cell::{Cell, RefCell};
 use std::fmt::Display;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, Once};
 use std::thread;
@@ -35,18 +36,49 @@ pub enum Failure {
 }
 
 /// The shared, growing record of one check's events. Cheap to clone into a thread.
-#[derive(Clone, Default, Debug)]
-pub struct Transcript(Arc<Mutex<Vec<String>>>);
+#[derive(Clone, Debug)]
+pub struct Transcript(Arc<Mutex<Log>>);
+
+/// What a transcript holds: the events, and the panics seen in the code under test.
+#[derive(Debug)]
+struct Log {
+    events: Vec<String>,
+    /// Panics in the code under test that no call returned: in a thread a program or a
+    /// function under test started, seen on a program's stderr or by the panic hook.
+    panics: Vec<Panic>,
+    /// The panic hook's count when the check began: later panics are this check's.
+    since: u64,
+}
+
+impl Default for Transcript {
+    fn default() -> Self {
+        Transcript(Arc::new(Mutex::new(Log {
+            events: Vec::new(),
+            panics: Vec::new(),
+            since: PANICS_SEEN.load(Ordering::SeqCst),
+        })))
+    }
+}
 
 impl Transcript {
+    fn log(&self) -> std::sync::MutexGuard<'_, Log> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Records one event.
     pub fn note(&self, event: impl Into<String>) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(event.into());
+        self.log().events.push(event.into());
     }
 
     /// Every event so far, in order.
     pub fn events(&self) -> Vec<String> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.log().events.clone()
+    }
+
+    /// Records a panic in the code under test that no call returned (a program's stderr
+    /// showed it): it fails the check, or makes it "not done" if it is a `todo!()`.
+    pub fn panic_seen(&self, panic: Panic) {
+        self.log().panics.push(panic);
     }
 }
 
@@ -123,8 +155,74 @@ impl Session {
     }
 }
 
+impl Session {
+    /// The verdict on a check that has ended, given what it concluded itself: a panic in
+    /// any thread of the code under test fails it (the panic named as the cause), and a
+    /// `todo!()` reached in any thread makes it "not done", even when the check saw
+    /// nothing wrong from outside. `exercise` names the files whose panics are its own.
+    pub fn settle(&self, exercise: &str, outcome: Result<(), Failure>) -> Result<(), Failure> {
+        let file = format!("src/{exercise}.rs");
+        let since = self.log.log().since;
+        let mut panics: Vec<Panic> = std::mem::take(&mut self.log.log().panics);
+        let others = OTHER_THREADS.lock().unwrap_or_else(|e| e.into_inner());
+        panics.extend(
+            others
+                .iter()
+                .filter(|(seen, panic)| *seen > since && panic.location.contains(&file))
+                .map(|(_, panic)| panic.clone()),
+        );
+        drop(others);
+        if matches!(outcome, Err(Failure::NotDone { .. })) {
+            return outcome;
+        }
+        if let Some(todo) = panics.iter().find(|p| p.is_todo()) {
+            return Err(Failure::NotDone { at: todo.location.clone() });
+        }
+        let Some(panic) = panics.first() else { return outcome };
+        let already_said = |text: &str| text.contains("panic");
+        let (expected, before) = match outcome {
+            Ok(()) => ("no panic in any thread of the code under test".to_string(), None),
+            Err(Failure::Wrong { expected, mistake })
+                if already_said(&expected) || already_said(&mistake) =>
+            {
+                return Err(Failure::Wrong { expected, mistake });
+            }
+            Err(Failure::Wrong { expected, mistake }) => (expected, Some(mistake)),
+            Err(not_done) => return Err(not_done),
+        };
+        self.note(format!(
+            "✗ a thread of the code under test panicked at {}: {}",
+            panic.location, panic.message
+        ));
+        let mut mistake = format!(
+            "a thread panicked at {}: {}. An `unwrap()`, `expect()` or index out of range, \
+             perhaps in a thread of its own that serves one client; handle the error there \
+             (report it on stderr and end that client) instead of panicking",
+            panic.location, panic.message
+        );
+        if let Some(before) = before {
+            mistake.push_str(&format!(" (what the check saw besides: {before})"));
+        }
+        Err(Failure::Wrong { expected, mistake })
+    }
+}
+
+/// How many panics the hook has seen in threads that no `catch_panic` watches.
+static PANICS_SEEN: AtomicU64 = AtomicU64::new(0);
+
+/// The panics in the code under test from threads that no `catch_panic` watches (threads
+/// the code under test started), each with its number in [`PANICS_SEEN`].
+static OTHER_THREADS: Mutex<Vec<(u64, Panic)>> = Mutex::new(Vec::new());
+
+/// Whether a panic's location is in the code under test, not in the grader or std.
+fn in_code_under_test(location: &str) -> bool {
+    ["exercises/src/", "solutions/src/", "mistakes/src/"]
+        .iter()
+        .any(|dir| location.replace('\\', "/").contains(dir))
+}
+
 /// A panic caught from the code under test.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Panic {
     /// The panic's message.
     pub message: String,
@@ -172,16 +270,23 @@ fn payload_text(payload: &(dyn Any + Send)) -> String {
     }
 }
 
-/// Panics inside `catch_panic` are recorded instead of printed; all others print as usual.
-fn install_quiet_hook() {
+/// Panics inside `catch_panic` are recorded instead of printed, and so are panics in the
+/// code under test on threads it started (for [`Session::settle`]); all others print as
+/// usual.
+pub fn install_quiet_hook() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         let default = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
+            let location =
+                info.location().map_or_else(|| "an unknown place".into(), |l| l.to_string());
             if CAPTURING.get() {
-                let location =
-                    info.location().map_or_else(|| "an unknown place".into(), |l| l.to_string());
                 CAUGHT.set(Some((payload_text(info.payload()), location)));
+            } else if in_code_under_test(&location) {
+                let panic = Panic { message: payload_text(info.payload()), location };
+                let mut others = OTHER_THREADS.lock().unwrap_or_else(|e| e.into_inner());
+                let seen = PANICS_SEEN.fetch_add(1, Ordering::SeqCst) + 1;
+                others.push((seen, panic));
             } else {
                 default(info);
             }

@@ -26,7 +26,10 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     (
         "server_one_client_at_a_time",
-        &["tcp_server::serves_several_clients_at_once"],
+        &[
+            "tcp_server::serves_several_clients_at_once",
+            "tcp_server::answers_others_while_a_client_stops_reading",
+        ],
         "one client at a time",
     ),
     (
@@ -59,9 +62,62 @@ pub const MISTAKES: &[Mistake] = &[
         "connection to be closed",
     ),
     ("server_ignores_the_end", &["tcp_server::returns_when_the_client_leaves"], "returns 0"),
+    ("reply_trims", &["tcp_server::replies_to_each_question"], "`trim`"),
+    (
+        "server_thread_unwraps",
+        &[
+            "tcp_server::survives_rude_clients",
+            "tcp_server::returns_an_error_for_a_line_that_is_not_utf8",
+        ],
+        "panicked at",
+    ),
+    (
+        "server_reads_lossily",
+        &["tcp_server::returns_an_error_for_a_line_that_is_not_utf8"],
+        "from_utf8_lossy",
+    ),
+    (
+        "server_takes_bad_utf8_for_the_end",
+        &["tcp_server::returns_an_error_for_a_line_that_is_not_utf8"],
+        "not a 0",
+    ),
+    ("server_lowercases_questions", &["tcp_server::answers_line_by_line"], "matching loosely"),
+    ("server_trims_questions", &["tcp_server::answers_line_by_line"], "matching loosely"),
+    (
+        "server_ends_at_an_empty_line",
+        &["tcp_server::answers_line_by_line"],
+        "taking an empty line for the end",
+    ),
+    (
+        "server_closes_on_bye_unanswered",
+        &["tcp_server::closes_the_connection_after_bye"],
+        "without answering it",
+    ),
+    ("server_keeps_the_cr", &["tcp_server::answers_line_by_line"], "`\\r` of a `\\r\\n` line"),
+    (
+        "server_answers_with_crlf",
+        &[
+            "tcp_server::answers_line_by_line",
+            "tcp_server::reads_a_question_split_across_writes",
+            "tcp_server::answers_two_questions_sent_together",
+            "tcp_server::serves_several_clients_at_once",
+            "tcp_server::survives_rude_clients",
+        ],
+        "a single `\\n`",
+    ),
+    (
+        "server_reports_errors_on_stdout",
+        &["tcp_server::survives_rude_clients"],
+        "errors go to stderr",
+    ),
+    ("server_binds_a_fixed_port", &["tcp_server::binds_the_address_it_is_given"], "fixed port"),
+    ("server_pool_of_four", &["tcp_server::serves_three_hundred_clients_at_once"], "a pool"),
 ];
 
 pub fn reply(question: &str) -> &'static str {
+    if making("reply_trims") {
+        return model::reply(question.trim());
+    }
     if making("reply_matches_loosely") {
         let question = question.to_lowercase();
         return if question.contains("old") {
@@ -81,6 +137,9 @@ pub fn bind(addr: &str) -> io::Result<TcpListener> {
     if making("server_binds_every_interface") {
         return TcpListener::bind("0.0.0.0:0");
     }
+    if making("server_binds_a_fixed_port") {
+        return TcpListener::bind("127.0.0.1:50007");
+    }
     model::bind(addr)
 }
 
@@ -89,11 +148,35 @@ pub fn serve(listener: TcpListener) -> io::Result<()> {
         let (stream, _) = listener.accept()?;
         return handle_client(stream);
     }
+    if making("server_pool_of_four") {
+        let workers: Vec<_> = (0..4)
+            .map(|_| {
+                let listener = listener.try_clone();
+                thread::spawn(move || -> io::Result<()> {
+                    let listener = listener?;
+                    loop {
+                        let _ = handle_client(listener.accept()?.0);
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            let _ = worker.join();
+        }
+        return Ok(());
+    }
     for stream in listener.incoming() {
         if making("server_one_client_at_a_time") {
             let _ = handle_client(stream?);
         } else if making("server_stops_on_a_client_error") {
             handle_client(stream?)?;
+        } else if making("server_reports_errors_on_stdout") {
+            let stream = stream?;
+            thread::spawn(move || {
+                if let Err(err) = handle_client(stream) {
+                    println!("client error: {err}");
+                }
+            });
         } else {
             let stream = stream?;
             thread::spawn(move || handle_client(stream));
@@ -128,12 +211,43 @@ pub fn handle_client(stream: TcpStream) -> io::Result<()> {
             reader = BufReader::new(stream.try_clone()?);
         }
         let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 && !making("server_ignores_the_end") {
+        if making("server_thread_unwraps") {
+            reader.read_line(&mut line).unwrap();
+        } else if making("server_reads_lossily") {
+            let mut bytes = Vec::new();
+            reader.read_until(b'\n', &mut bytes)?;
+            line = String::from_utf8_lossy(&bytes).into_owned();
+        } else if making("server_takes_bad_utf8_for_the_end") {
+            line = reader.read_line(&mut line).map_or(String::new(), |_| line);
+        } else {
+            reader.read_line(&mut line)?;
+        }
+        if line.is_empty() && !making("server_ignores_the_end") {
             return Ok(());
         }
-        let question = line.trim_end_matches(['\r', '\n']);
-        let answer = reply(question);
-        let ending = if making("server_forgets_the_newline") { "" } else { "\n" };
+        let question = if making("server_keeps_the_cr") {
+            line.trim_end_matches('\n').to_string()
+        } else if making("server_lowercases_questions") {
+            line.trim_end_matches(['\r', '\n']).to_lowercase()
+        } else if making("server_trims_questions") {
+            line.trim().to_string()
+        } else {
+            line.trim_end_matches(['\r', '\n']).to_string()
+        };
+        if making("server_ends_at_an_empty_line") && question.is_empty() {
+            return Ok(());
+        }
+        if making("server_closes_on_bye_unanswered") && question == "bye" {
+            return Ok(());
+        }
+        let answer = reply(&question);
+        let ending = if making("server_forgets_the_newline") {
+            ""
+        } else if making("server_answers_with_crlf") {
+            "\r\n"
+        } else {
+            "\n"
+        };
         writer.write_all(format!("{answer}{ending}").as_bytes())?;
         if answer == "bye" && !making("server_stays_after_bye") {
             return Ok(());

@@ -39,6 +39,17 @@ pub const MISTAKES: &[Mistake] = &[
         "empty datagram",
     ),
     (
+        "echo_converts_to_text",
+        &["udp_echo::echoes_long_and_empty_datagrams_whole"],
+        "from_utf8_lossy",
+    ),
+    ("echo_trims", &["udp_echo::echoes_long_and_empty_datagrams_whole"], "trimming the datagram"),
+    (
+        "echo_ignores_every_error",
+        &["udp_echo::serve_returns_its_own_errors"],
+        "ignoring every error",
+    ),
+    (
         "echo_stops_after_bye",
         &["udp_echo::echoes_each_sender_its_own_datagrams"],
         "even after `bye`",
@@ -58,6 +69,14 @@ pub fn echo_one(socket: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, Socket
         return Ok((len, sender));
     }
     let bytes = if making("echo_sends_the_whole_buffer") { &buf[..] } else { &buf[..len] };
+    if making("echo_converts_to_text") {
+        socket.send_to(String::from_utf8_lossy(bytes).as_bytes(), to)?;
+        return Ok((len, sender));
+    }
+    if making("echo_trims") {
+        socket.send_to(bytes.trim_ascii(), to)?;
+        return Ok((len, sender));
+    }
     socket.send_to(bytes, to)?;
     Ok((len, sender))
 }
@@ -66,6 +85,10 @@ pub fn echo_one(socket: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, Socket
 pub fn serve(socket: &UdpSocket) -> io::Result<()> {
     let mut buf = vec![0; if making("echo_small_buffer") { 1024 } else { BUFFER_LEN }];
     loop {
+        if making("echo_ignores_every_error") {
+            let _ = echo_one(socket, &mut buf);
+            continue;
+        }
         let (len, _) = echo_one(socket, &mut buf)?;
         if making("echo_stops_after_bye") && &buf[..len] == b"bye" {
             return Ok(());

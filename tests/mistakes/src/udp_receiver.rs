@@ -30,6 +30,37 @@ pub const MISTAKES: &[Mistake] = &[
         "own address",
     ),
     ("receiver_stops_on_prefix", &["udp_receiver::exits_after_bye"], "starts_with"),
+    ("receiver_binds_a_fixed_port", &["udp_receiver::binds_the_address_it_is_given"], "fixed port"),
+    (
+        "receiver_buffer_of_length_zero",
+        &[
+            "udp_receiver::prints_each_datagram_with_its_sender",
+            "udp_receiver::keeps_long_datagrams_whole",
+            "udp_receiver::prints_odd_datagrams_as_they_are",
+        ],
+        "length 0",
+    ),
+    ("receiver_unwraps_utf8", &["udp_receiver::prints_odd_datagrams_as_they_are"], "unwrap"),
+    (
+        "receiver_skips_bad_utf8",
+        &["udp_receiver::prints_odd_datagrams_as_they_are"],
+        "no line for the datagram that is not UTF-8",
+    ),
+    (
+        "receiver_fails_on_bad_utf8",
+        &["udp_receiver::prints_odd_datagrams_as_they_are"],
+        "an error for a datagram that is not UTF-8",
+    ),
+    (
+        "receiver_stops_on_a_trimmed_bye",
+        &["udp_receiver::prints_odd_datagrams_as_they_are"],
+        "comparing loosely",
+    ),
+    (
+        "receiver_writes_raw_bytes",
+        &["udp_receiver::prints_odd_datagrams_as_they_are"],
+        "`String::from_utf8_lossy`",
+    ),
     (
         "receiver_never_stops",
         &["udp_receiver::exits_after_bye", "udp_receiver::keeps_long_datagrams_whole"],
@@ -41,6 +72,9 @@ pub fn bind(addr: &str) -> io::Result<UdpSocket> {
     if making("receiver_binds_every_interface") {
         return UdpSocket::bind("0.0.0.0:0");
     }
+    if making("receiver_binds_a_fixed_port") {
+        return UdpSocket::bind("127.0.0.1:5000");
+    }
     model::bind(addr)
 }
 
@@ -50,16 +84,36 @@ pub fn receive_until_bye(socket: &UdpSocket, out: &mut impl Write) -> io::Result
     }
     let small = making("receiver_small_buffer");
     let mut buf = vec![0; if small { 1024 } else { model::BUFFER_LEN }];
+    if making("receiver_buffer_of_length_zero") {
+        buf = Vec::with_capacity(model::BUFFER_LEN);
+    }
     loop {
         let (len, sender) = socket.recv_from(&mut buf)?;
         let shown =
             if making("receiver_prints_own_address") { socket.local_addr()? } else { sender };
         let bytes = if making("receiver_prints_the_whole_buffer") { &buf[..] } else { &buf[..len] };
-        let text = String::from_utf8_lossy(bytes);
-        writeln!(out, "{shown}: {text}")?;
+        let text = if making("receiver_unwraps_utf8") {
+            std::str::from_utf8(bytes).unwrap().into()
+        } else if making("receiver_fails_on_bad_utf8") {
+            std::str::from_utf8(bytes).map_err(|_| io::ErrorKind::InvalidData)?.into()
+        } else if making("receiver_skips_bad_utf8") {
+            let Ok(text) = std::str::from_utf8(bytes) else { continue };
+            text.into()
+        } else {
+            String::from_utf8_lossy(bytes)
+        };
+        if making("receiver_writes_raw_bytes") {
+            write!(out, "{shown}: ")?;
+            out.write_all(bytes)?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{shown}: {text}")?;
+        }
         out.flush()?;
         let done = if making("receiver_stops_on_prefix") {
             text.starts_with("bye")
+        } else if making("receiver_stops_on_a_trimmed_bye") {
+            text.trim() == "bye"
         } else {
             text == "bye"
         };
