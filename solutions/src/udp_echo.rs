@@ -9,7 +9,8 @@ use std::io::{self, ErrorKind};
 use std::net::{SocketAddr, UdpSocket};
 
 /// Room for the largest datagram UDP can carry: its length field is 16 bits (RFC 768).
-/// A smaller buffer silently cuts longer datagrams short, and the echo with them.
+/// A smaller buffer cuts longer datagrams short, and the echo with them (silently on
+/// Linux; on Windows `recv_from` fails instead).
 pub const BUFFER_LEN: usize = 65_535;
 
 // ANCHOR: echo_one

@@ -8,7 +8,8 @@ use std::io::{self, Write};
 use std::net::UdpSocket;
 
 /// Room for the largest datagram UDP can carry: its length field is 16 bits (RFC 768).
-/// A smaller buffer silently cuts longer datagrams short.
+/// A smaller buffer cuts longer datagrams short (silently on Linux; on Windows
+/// `recv_from` fails instead).
 pub const BUFFER_LEN: usize = 65_535;
 
 // ANCHOR: bind

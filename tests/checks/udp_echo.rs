@@ -191,7 +191,7 @@ fn wrong_bytes_mistake(sent: &[u8], echo: &[u8]) -> String {
     } else if got < came && sent.starts_with(echo) {
         format!(
             "an echo of {got} bytes for a datagram of {came}: a receive buffer smaller than the \
-             datagram; `recv_from` silently drops what does not fit, so make it 65,535 bytes"
+             datagram; on Linux `recv_from` silently drops what does not fit, so make it 65,535 bytes"
         )
     } else {
         "the echo is not the same bytes: send back exactly what came, unchanged".to_string()

@@ -153,8 +153,8 @@ fn keeps_long_datagrams_whole(session: &Session) -> Result<(), Failure> {
         let cut = lines.len() == want.len()
             && lines.iter().zip(&want).all(|(got, want)| want.starts_with(got));
         let mistake = if cut {
-            "a receive buffer smaller than the datagram: `recv_from` silently drops what does \
-             not fit; make it 65,535 bytes, the most a UDP datagram can carry"
+            "a receive buffer smaller than the datagram: on Linux `recv_from` silently drops \
+             what does not fit; make it 65,535 bytes, the most a UDP datagram can carry"
         } else {
             "lines other than `<sender address>: <text>`, one per datagram: see what it wrote \
              above"
