@@ -78,8 +78,22 @@ fn compiler_message(stderr: &str) -> (String, Option<(String, u32)>) {
     let mut blocks: Vec<Vec<&str>> = Vec::new();
     let mut in_error = false;
     for line in stderr.lines() {
-        let starts = !line.starts_with(' ') && !line.is_empty();
-        if starts {
+        // A diagnostic starts unindented (`error[E0425]: …`, `warning: …`); its snippet
+        // lines are indented or start with a line number.
+        let starts = line.starts_with(|c: char| !c.is_whitespace() && !c.is_ascii_digit());
+        // Cargo's progress lines, right-aligned: `   Compiling exercises v0.1.0`.
+        let progress = line.starts_with(' ')
+            && line.trim_start().starts_with(|c: char| c.is_ascii_uppercase())
+            && line
+                .trim_start()
+                .split(' ')
+                .next()
+                .is_some_and(|w| w.chars().skip(1).all(|c| c.is_ascii_lowercase()));
+        if progress {
+            continue;
+        }
+        // `help:` and `note:` at the margin still belong to the diagnostic above them.
+        if starts && !line.starts_with("help:") && !line.starts_with("note:") {
             in_error = line.starts_with("error")
                 && !line.starts_with("error: could not compile")
                 && !line.starts_with("error: aborting");

@@ -98,8 +98,8 @@ fn walk(dir: &Path, base: &Path, found: &mut Vec<String>) {
 
 /// A scratch workspace called `name` holding `exercises/` as shipped, with
 /// `change(path, text)` applied to each file first, judged by the checks of the working
-/// tree and by the grader itself (a path dependency on this very crate, so that its build
-/// is shared). Returns its folder, or `None` outside a git checkout.
+/// tree and by the grader itself (a path dependency on this very crate). Returns its
+/// folder, or `None` outside a git checkout.
 pub fn shipped_workspace(name: &str, change: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> Option<PathBuf> {
     let commit = shipped_commit()?;
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
@@ -120,7 +120,8 @@ pub fn shipped_workspace(name: &str, change: impl Fn(&str, Vec<u8>) -> Vec<u8>) 
     files.push(("Cargo.toml".into(), manifest().into_bytes()));
     let mut stale = Vec::new();
     walk(&dir, &dir, &mut stale);
-    for path in stale.iter().filter(|p| !p.starts_with("target/")) {
+    // Only what this function writes: results a run left beside it stay.
+    for path in stale.iter().filter(|p| p.starts_with("exercises/") || p.starts_with("tests/")) {
         if !files.iter().any(|(kept, _)| kept == path) {
             let _ = fs::remove_file(dir.join(path));
         }
@@ -158,25 +159,26 @@ fn manifest() -> String {
 }
 
 /// Runs `command` (cargo, or the grader's runner) in the scratch workspace `dir`, with
-/// `env`: its artifacts in a target folder of its own (the binary `exercises` must not
-/// replace the learner's), its intermediate builds shared with this one's.
+/// `env`, building into a target folder of its own. Never the learner's: cargo names a
+/// workspace member's artifacts by its path within the workspace, so the scratch
+/// `exercises` and the learner's would take each other's place.
 pub fn run_in(dir: &Path, command: &Path, args: &[&str], env: &[(&str, &Path)]) -> Output {
-    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    let build_dir = tmp.parent().expect("the target folder");
-    let target = tmp.join(format!(
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
         "{}-target",
         dir.file_name().expect("a named scratch folder").to_string_lossy()
     ));
     let mut cmd = Command::new(command);
-    cmd.args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", &target)
-        .env("CARGO_BUILD_BUILD_DIR", build_dir)
-        .env_remove("GRADER_JSON")
-        .env_remove("GRADER_JUNIT")
-        .env_remove("GRADER_MARKDOWN")
-        .env_remove("GRADER_REPORT")
-        .env_remove("GRADER_ANNOTATIONS");
+    cmd.args(args).current_dir(dir).env("CARGO_TARGET_DIR", &target);
+    for variable in [
+        "CARGO_BUILD_BUILD_DIR",
+        "GRADER_JSON",
+        "GRADER_JUNIT",
+        "GRADER_MARKDOWN",
+        "GRADER_REPORT",
+        "GRADER_ANNOTATIONS",
+    ] {
+        cmd.env_remove(variable);
+    }
     for (key, value) in env {
         cmd.env(key, value);
     }
