@@ -4,7 +4,7 @@
 //! crate reads. [`Report::write_requested`] writes the ones the environment asks for.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
@@ -394,9 +394,15 @@ impl Report {
     }
 
     /// Writes every format the environment asks for: `GRADER_JSON`, `GRADER_JUNIT`,
-    /// `GRADER_MARKDOWN` and `GRADER_REPORT` name files; `GRADER_ANNOTATIONS=github`
-    /// prints GitHub's workflow commands. Returns whether every file was written.
+    /// `GRADER_MARKDOWN` and `GRADER_REPORT` name files (a relative path is taken from
+    /// [`asked_from`]); `GRADER_ANNOTATIONS=github` prints GitHub's workflow commands.
+    /// Returns whether every file was written.
     pub fn write_requested(&self) -> bool {
+        self.write_requested_from(&asked_from())
+    }
+
+    /// [`Report::write_requested`], with relative paths taken from `base`.
+    pub fn write_requested_from(&self, base: &Path) -> bool {
         let mut ok = true;
         let formats: [(&str, Render); 4] = [
             ("GRADER_JSON", Report::json),
@@ -406,7 +412,8 @@ impl Report {
         ];
         for (variable, render) in formats {
             let Some(path) = std::env::var_os(variable) else { continue };
-            let path = Path::new(&path);
+            let path = base.join(path);
+            let path = path.as_path();
             if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                 let _ = std::fs::create_dir_all(folder);
             }
@@ -431,6 +438,17 @@ impl Standing {
             Standing::NotStarted => "not started",
         }
     }
+}
+
+/// Where relative paths in `GRADER_JSON=results.json` and the like are meant from: the
+/// folder the command was typed in, which the shell keeps in `PWD`, since cargo runs a
+/// test in its crate's folder.
+pub fn asked_from() -> PathBuf {
+    std::env::var_os("PWD")
+        .map(PathBuf::from)
+        .filter(|pwd| pwd.is_absolute())
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default()
 }
 
 /// The line number after `file:` in `text`, as in `exercises/src/nat.rs:42:9`.

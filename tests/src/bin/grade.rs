@@ -8,6 +8,7 @@
 //! whenever the grader ran, whatever the checks found: the grade is in the files.
 
 use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
 
 use grader::results::{Failed, Report};
@@ -21,9 +22,18 @@ fn main() -> ExitCode {
         || std::env::temp_dir().join(format!("grader-run-{}.json", std::process::id())),
         Into::into,
     );
+    // Relative paths are meant from here, not from the crate's folder, where tests run.
+    let here = std::env::current_dir().unwrap_or_default();
+    let json = here.join(json);
     let _ = std::fs::remove_file(&json);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut child = match Command::new(cargo)
+    let mut command = Command::new(cargo);
+    for variable in ["GRADER_JUNIT", "GRADER_MARKDOWN", "GRADER_REPORT"] {
+        if let Some(path) = std::env::var_os(variable) {
+            command.env(variable, here.join(path));
+        }
+    }
+    let mut child = match command
         .args(["test", "-p", KRATE, "--test", "grade", "--"])
         .args(std::env::args_os().skip(1))
         .env("GRADER_JSON", &json)
@@ -31,7 +41,7 @@ fn main() -> ExitCode {
         .spawn()
     {
         Ok(child) => child,
-        Err(err) => return could_not_run(format!("cannot start cargo: {err}"), None),
+        Err(err) => return could_not_run(&here, format!("cannot start cargo: {err}"), None),
     };
     // Cargo's messages still reach the log as they come; a copy is kept to cut from.
     let mut stderr = String::new();
@@ -59,13 +69,13 @@ fn main() -> ExitCode {
         ),
         Err(err) => format!("cargo did not finish: {err}"),
     };
-    could_not_run(message, at)
+    could_not_run(&here, message, at)
 }
 
 /// Writes the results of a run that could not happen, and says so.
-fn could_not_run(message: String, at: Option<(String, u32)>) -> ExitCode {
+fn could_not_run(here: &Path, message: String, at: Option<(String, u32)>) -> ExitCode {
     let report = Report::could_not_run(KRATE, Failed { message, at });
-    report.write_requested();
+    report.write_requested_from(here);
     eprintln!("\nthe grader could not run: `{KRATE}` does not compile (the results say why)");
     ExitCode::FAILURE
 }
