@@ -204,8 +204,8 @@ fn every_check_fails_on_the_shipped_stubs_as_not_done() {
         assert_eq!(
             verdict, "NotDone",
             "{check} should fail on the shipped stub as \"not done yet\": a stub committed to \
-             the workbook (exercises/ as of the newest commit that changed solutions/ or \
-             tests/) is not a stub"
+             the workbook (exercises/ as of the newest commit that changed solutions/, tests/, \
+             book/, .ci/ or Cargo.toml) is not a stub"
         );
         count += 1;
     }
