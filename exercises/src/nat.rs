@@ -13,7 +13,7 @@
 //! Mappings expire after an idle time. Time is a parameter (seconds on the NAT's clock),
 //! never read from a real clock, so that a test can run an hour of traffic in an instant.
 //!
-//! Exercise: read "IP addressing, NAT and DNS" (book/src/ip.md), then replace the five
+//! Exercise: read "IP addressing, NAT and DNS" (book/src/ip.md), then replace the four
 //! `todo!()`s. The fields of `Nat` are a suggestion; the signatures of its public functions
 //! are not: leave them as they are, the grader calls them.
 

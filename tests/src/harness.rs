@@ -54,10 +54,9 @@ pub enum Verdict {
 /// Runs `checks` against the crate `krate` whose binary is `bin`, with cargo test's usual
 /// command line (a filter, `--exact`, `--skip`, `--list`, `--test-threads`, `--quiet`),
 /// and prints libtest's closing line. Output is grouped by exercise: an exercise not
-/// started takes one line, and only real failures print their transcripts. If the
-/// environment variable `GRADER_REPORT` names a file, writes one
-/// `name<TAB>verdict<TAB>message` line per check to it, the message on one line. If
-/// `GRADER_TIMINGS` is set, prints the ten slowest checks and their durations on stderr.
+/// started takes one line, and only real failures print their transcripts. Writes the
+/// results files the environment asks for ([`crate::results::Report::write_requested`]).
+/// If `GRADER_TIMINGS` is set, prints the ten slowest checks and their durations on stderr.
 pub fn run(bin: &str, krate: &'static str, checks: Vec<Check>) -> ExitCode {
     let (args, filters) = arguments();
     let total = checks.len();
@@ -92,20 +91,10 @@ pub fn run(bin: &str, krate: &'static str, checks: Vec<Check>) -> ExitCode {
             eprintln!("{:>8.3}s {}", outcome.took.as_secs_f64(), outcome.check.full_name());
         }
     }
-    if let Some(path) = std::env::var_os("GRADER_REPORT") {
-        let mut report = String::new();
-        for Outcome { check, verdict, message, .. } in &outcomes {
-            let _ = writeln!(
-                report,
-                "{}\t{verdict:?}\t{}",
-                check.full_name(),
-                message.replace('\n', " / ")
-            );
-        }
-        if let Err(err) = std::fs::write(&path, report) {
-            eprintln!("cannot write the report to {}: {err}", PathBuf::from(path).display());
-        }
-    } else if !outcomes.is_empty() {
+    // Every file format comes from this one report, written even when checks fail.
+    crate::results::Report::from_outcomes(krate, &outcomes).write_requested();
+    // The tab-separated report is read by a program, which wants no summary around it.
+    if std::env::var_os("GRADER_REPORT").is_none() && !outcomes.is_empty() {
         print!("{}", crate::progress::summary(krate, &outcomes));
     }
     if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(101) }

@@ -15,6 +15,7 @@ pub mod ping;
 pub mod program;
 pub mod progress;
 pub mod registry;
+pub mod results;
 pub mod session;
 pub mod smtp;
 pub mod transfer;

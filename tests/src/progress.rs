@@ -22,17 +22,24 @@ pub enum Standing {
     NotStarted,
 }
 
+impl Standing {
+    /// The standing of an exercise from the verdicts of its checks that ran, or `None`
+    /// if none ran.
+    pub fn of(verdicts: impl IntoIterator<Item = Verdict>) -> Option<Standing> {
+        let verdicts: Vec<Verdict> = verdicts.into_iter().collect();
+        let passed = verdicts.iter().filter(|v| **v == Verdict::Pass).count();
+        match verdicts.len() {
+            0 => None,
+            of if passed == of => Some(Standing::Done),
+            _ if verdicts.iter().all(|v| *v == Verdict::NotDone) => Some(Standing::NotStarted),
+            of => Some(Standing::Started { passed, of }),
+        }
+    }
+}
+
 /// The standing of `exercise`, or `None` if none of its checks ran.
 pub fn standing(exercise: &Exercise, outcomes: &[Outcome]) -> Option<Standing> {
-    let verdicts: Vec<Verdict> =
-        outcomes.iter().filter(|o| o.check.exercise == exercise.name).map(|o| o.verdict).collect();
-    let passed = verdicts.iter().filter(|v| **v == Verdict::Pass).count();
-    match verdicts.len() {
-        0 => None,
-        of if passed == of => Some(Standing::Done),
-        _ if verdicts.iter().all(|v| *v == Verdict::NotDone) => Some(Standing::NotStarted),
-        of => Some(Standing::Started { passed, of }),
-    }
+    Standing::of(outcomes.iter().filter(|o| o.check.exercise == exercise.name).map(|o| o.verdict))
 }
 
 /// The summary for the crate `krate`, over the checks that ran.
@@ -41,13 +48,27 @@ pub fn summary(krate: &str, outcomes: &[Outcome]) -> String {
         EXERCISES.iter().filter_map(|e| standing(e, outcomes).map(|s| (e, s))).collect();
     let done = ran.iter().filter(|(_, s)| *s == Standing::Done).count();
     let mut text = format!("\nprogress: {done}/{} exercises done\n", ran.len());
+    // The model answers are only worth pointing to from another crate's run.
+    let compare = krate != "solutions";
     let mut chapter = "";
     for (exercise, standing) in &ran {
         if exercise.chapter != chapter {
             chapter = exercise.chapter;
             let _ = writeln!(text, "  {} (book/src/{chapter})", exercise.chapter_title);
+            // Once an exercise of the chapter is done: where to read on.
+            let done_here = ran.iter().any(|(e, s)| e.chapter == chapter && *s == Standing::Done);
+            if done_here && compare {
+                let _ = writeln!(
+                    text,
+                    "    read on: \"Further reading\" at the end of book/src/{chapter}"
+                );
+            }
         }
         let state = match standing {
+            Standing::Done if compare => format!(
+                "done; compare with the model answer: git diff --no-index solutions/{file} {krate}/{file}",
+                file = exercise.file()
+            ),
             Standing::Done => "done".to_string(),
             Standing::Started { passed, of } => format!("started, {passed}/{of} checks pass"),
             Standing::NotStarted => "not started".to_string(),
