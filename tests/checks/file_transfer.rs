@@ -434,10 +434,15 @@ fn refuses_a_malformed_header(session: &Session) -> Result<(), Failure> {
     let scratch = Scratch::new(session)?;
     let dir = scratch.folder(session, "inbox")?;
     let huge = vec![b'F'; 64 * 1024];
-    let headers: [(&[u8], &str); 4] = [
+    let headers: [(&[u8], &str); 9] = [
         (b"HELLO\n", "a line that is not a header"),
+        (b"\n", "an empty line"),
         (b"FILE 5 3610a6 hello.txt\n", "a checksum of 6 hex digits"),
         (b"FILE five 3610a686 hello.txt\n", "a length that is not a number"),
+        (b"file 5 3610a686 hello.txt\n", "`file` in lowercase"),
+        (b"FILE  5 3610a686 hello.txt\n", "two spaces after `FILE`"),
+        (b"FILE 5 3610a686 \n", "an empty name"),
+        (b"FILE 5 3610a686 \xff\xfe.txt\n", "a name that is not UTF-8"),
         (&huge, "64 KiB without a `\\n`"),
     ];
     for (bad, what) in headers {
@@ -457,7 +462,8 @@ fn refuses_a_malformed_header(session: &Session) -> Result<(), Failure> {
             &scratch,
             &dir,
             outcome,
-            "a malformed header accepted: use `Header::parse`",
+            "a malformed header accepted: the header is exactly `FILE <len> <crc> <name>`, with \
+             single spaces, `FILE` in capitals, 8 hex digits and a name; use `Header::parse`",
         )?;
     }
     Ok(())
@@ -554,14 +560,25 @@ fn file_receive_goes_on_after_a_refused_transfer(session: &Session) -> Result<()
     let data = sample(5000, 2);
     let answer =
         send("whole.bin", data.clone(), false).map_err(|f| receiver.explain(session, f))?;
+    session.note(format!("the second transfer, whole, got {answer:?}"));
     if answer != Answer::Line("ok\n".into()) {
+        // The connection was accepted, so the receiver still serves: say why this
+        // transfer went wrong, by what came back.
+        let mistake = match &answer {
+            Answer::Silence(_) => NO_ANSWER.to_string(),
+            Answer::Line(line) => format!(
+                "{line:?} for a good file: taking one `read` for the whole file, or the file's \
+                 bytes read from the stream after a `BufReader` had already read them ahead \
+                 with the header"
+            ),
+            Answer::Closed(_) | Answer::Reset(_) => "the connection closed without an answer: \
+                 the connection's thread ended before answering (a panic, or an error returned \
+                 with `?` before the answer was written)"
+                .to_string(),
+        };
         return Err(receiver.explain(
             session,
-            session.wrong(
-                "\"ok\\n\" for a good transfer after a refused one",
-                "the receiver stopped serving after a refused transfer: report a transfer's \
-                 error on stderr and go on accepting",
-            ),
+            session.wrong("\"ok\\n\" for a good transfer after a refused one", mistake),
         ));
     }
     let line = receiver.line(session, "the stored file's path")?;

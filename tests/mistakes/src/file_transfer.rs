@@ -46,8 +46,26 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     (
         "file_transfer_receive_data_from_the_raw_stream",
-        &["file_transfer::receives_a_file_sent_in_odd_pieces"],
+        &[
+            "file_transfer::receives_a_file_sent_in_odd_pieces",
+            "file_transfer::file_receive_goes_on_after_a_refused_transfer",
+        ],
         "after a `BufReader` had read them ahead",
+    ),
+    (
+        "file_transfer_receive_prints_the_name_only",
+        &["file_transfer::transfers_a_file_between_the_two_programs"],
+        "print each stored file's path",
+    ),
+    (
+        "file_transfer_header_split_on_whitespace",
+        &["file_transfer::refuses_a_malformed_header"],
+        "single spaces",
+    ),
+    (
+        "file_transfer_receive_unwraps_the_header_text",
+        &["file_transfer::refuses_a_malformed_header"],
+        "panic",
     ),
     (
         "file_transfer_receive_ignores_the_checksum",
@@ -155,6 +173,8 @@ fn receiving_mistake() -> bool {
         "file_transfer_receive_ignores_the_length",
         "file_transfer_receive_leaves_a_partial_file",
         "file_transfer_receive_unbounded_header",
+        "file_transfer_header_split_on_whitespace",
+        "file_transfer_receive_unwraps_the_header_text",
     ]
     .iter()
     .any(|name| making(name))
@@ -182,14 +202,23 @@ fn receive_into(
     dir: &Path,
 ) -> io::Result<PathBuf> {
     let refuse = |why: &str| io::Error::new(ErrorKind::InvalidData, why);
-    let mut line = String::new();
+    let mut bytes = Vec::new();
     if making("file_transfer_receive_unbounded_header") {
-        reader.read_line(&mut line)?;
+        reader.read_until(b'\n', &mut bytes)?;
     } else {
-        reader.take(MAX_HEADER as u64).read_line(&mut line)?;
+        reader.take(MAX_HEADER as u64).read_until(b'\n', &mut bytes)?;
     }
-    let header =
-        line.strip_suffix('\n').and_then(Header::parse).ok_or_else(|| refuse("bad header"))?;
+    let line = if making("file_transfer_receive_unwraps_the_header_text") {
+        String::from_utf8(bytes).unwrap()
+    } else {
+        String::from_utf8(bytes).map_err(|_| refuse("bad header"))?
+    };
+    let header = if making("file_transfer_header_split_on_whitespace") {
+        parse_loosely(&line)
+    } else {
+        line.strip_suffix('\n').and_then(Header::parse)
+    }
+    .ok_or_else(|| refuse("bad header"))?;
     if !making("file_transfer_receive_allows_any_name") && !is_safe_name(&header.name) {
         return Err(refuse("bad file name"));
     }
@@ -226,5 +255,37 @@ pub fn serve(listener: TcpListener, dir: &Path) -> io::Result<()> {
         println!("{}", path.display());
         return Ok(());
     }
-    model::serve(listener, dir)
+    // The model's loop, calling this module's `receive_file`, mistakes and all.
+    for stream in listener.incoming() {
+        let stream = stream?;
+        let dir = dir.to_path_buf();
+        std::thread::spawn(move || {
+            let stored = stream
+                .set_read_timeout(Some(model::IDLE_TIMEOUT))
+                .and_then(|()| receive_file(stream, &dir));
+            match stored {
+                Ok(path) if making("file_transfer_receive_prints_the_name_only") => {
+                    println!("{}", path.file_name().unwrap_or_default().to_string_lossy())
+                }
+                Ok(path) => println!("{}", path.display()),
+                Err(err) => eprintln!("{err}"),
+            }
+        });
+    }
+    Ok(())
+}
+
+/// A header read with `split_whitespace`: any spaces, `file` in any case, and a line
+/// ending in `\r\n` all pass.
+fn parse_loosely(line: &str) -> Option<Header> {
+    let parts: Vec<&str> = line.split_whitespace().collect();
+    let [keyword, len, crc, name] = parts[..] else { return None };
+    if !keyword.eq_ignore_ascii_case("FILE") || crc.len() != 8 {
+        return None;
+    }
+    Some(Header {
+        len: len.parse().ok()?,
+        crc: u32::from_str_radix(crc, 16).ok()?,
+        name: name.to_string(),
+    })
 }
