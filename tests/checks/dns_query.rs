@@ -10,7 +10,7 @@ use grader::program::Finished;
 use grader::{Check, Failure, Session, WAIT};
 use subject::dns_query::{DnsError, Header, Record, RecordData, Response};
 
-pub const CHECKS: &[Check] = grader::checks!("dns_query": encodes_a_name_as_labels, rejects_empty_and_overlong_labels_and_names, builds_a_query_as_rfc_1035_lays_it_out, reads_the_header, follows_compression_pointers, rejects_pointer_loops_and_pointers_out_of_bounds, parses_a_real_reply_with_compressed_names, parses_a_cname_chain_with_pointers_into_record_data, collects_the_addresses_of_the_asked_type, reports_nxdomain_and_other_error_codes, reports_a_truncated_reply, rejects_a_reply_that_is_not_a_response, ignores_replies_with_another_id, ignores_replies_from_other_addresses, gives_up_after_the_timeout, prints_one_address_per_line, reports_errors_in_one_line);
+pub const CHECKS: &[Check] = grader::checks!("dns_query": encodes_a_name_as_labels, rejects_empty_and_overlong_labels_and_names, builds_a_query_as_rfc_1035_lays_it_out, reads_the_header, follows_compression_pointers, rejects_pointer_loops_and_pointers_out_of_bounds, parses_a_real_reply_with_compressed_names, parses_a_cname_chain_with_pointers_into_record_data, collects_the_addresses_of_the_asked_type, ignores_the_z_ad_and_cd_bits, reports_nxdomain_and_other_error_codes, reports_a_truncated_reply, rejects_a_reply_that_is_not_a_response, ignores_replies_with_another_id, ignores_replies_from_other_addresses, gives_up_after_the_timeout, prints_one_address_per_line, reports_errors_in_one_line);
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -73,8 +73,9 @@ const CHAIN: &[u8] = &[
     // 12: www.example.test (example.test at 16), A, IN
     3, b'w', b'w', b'w', 7, b'e', b'x', b'a', b'm', b'p', b'l', b'e', 4, b't', b'e', b's', b't', 0,
     0x00, 0x01, 0x00, 0x01,
-    // 34: www.example.test CNAME, TTL 3600, RDLENGTH 6: "web" + pointer to 16
-    0xc0, 0x0c, 0x00, 0x05, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10, 0x00, 0x06, //
+    // 34: www.example.test CNAME, TTL 86400 (a day: more than 16 bits), RDLENGTH 6:
+    // "web" + pointer to 16
+    0xc0, 0x0c, 0x00, 0x05, 0x00, 0x01, 0x00, 0x01, 0x51, 0x80, 0x00, 0x06, //
     3, b'w', b'e', b'b', 0xc0, 0x10, // 46: web.example.test
     // 52: pointer to 46 (web.example.test) CNAME, TTL 3600, RDLENGTH 7: "host" + pointer to 16
     0xc0, 0x2e, 0x00, 0x05, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10, 0x00, 0x07, //
@@ -134,6 +135,7 @@ fn encodes_a_name_as_labels(session: &Session) -> Result<(), Failure> {
         ("WWW.Example.COM", labels(&["WWW", "Example", "COM"])),
         ("a", labels(&["a"])),
         (".", vec![0]),
+        ("", vec![0]),
         (&format!("{long}.test"), labels(&[&long, "test"])),
     ];
     for (name, want) in cases {
@@ -153,13 +155,16 @@ fn encodes_a_name_as_labels(session: &Session) -> Result<(), Failure> {
                     format!("{name:?} as {}", hex(&want)),
                     "a name other than labels: each label's length in one byte, then its bytes \
                      unchanged (case kept), then one zero byte; a final dot adds no empty label, \
-                     and `.` alone is the root, the zero byte alone",
+                     and `.` alone (or the empty name) is the root, the zero byte alone",
                 ));
             }
             Err(err) => {
                 return Err(session.wrong(
                     format!("{name:?} as {}", hex(&want)),
-                    format!("it was refused ({err}): a label of 63 bytes is allowed, and so is one final dot"),
+                    format!(
+                        "it was refused ({err}): a label of 63 bytes is allowed, and so is one \
+                         final dot; `.` and the empty name are the root"
+                    ),
                 ));
             }
         }
@@ -353,24 +358,86 @@ fn follows_compression_pointers(session: &Session) -> Result<(), Failure> {
 
 fn rejects_pointer_loops_and_pointers_out_of_bounds(session: &Session) -> Result<(), Failure> {
     let header = [0u8; 12];
-    let cases: [(&str, Vec<u8>); 8] = [
-        ("a pointer to itself", [&header[..], &[0xc0, 12]].concat()),
-        ("two pointers to each other", [&header[..], &[0xc0, 14, 0xc0, 12]].concat()),
-        ("a pointer past the end", [&header[..], &[0xc0, 0xff]].concat()),
-        ("a pointer cut in half at the end", [&header[..], &[1, b'a', 0xc0]].concat()),
-        ("a label longer than what is left", [&header[..], &[5, b'a', b'b']].concat()),
-        ("a name without its final zero", [&header[..], &[1, b'a']].concat()),
-        ("a label type 01 (reserved)", [&header[..], &[0x41, b'a', 0]].concat()),
+    let trusting = "trusting the message: check every offset against its length before reading \
+         (`msg.get(..)`)";
+    let not_back = "following a pointer that does not point back: a pointer points to a name \
+         written earlier in the message (RFC 1035, section 4.1.4); refuse one that points to \
+         itself, past itself or into the labels it continues, so no chain can go round";
+    let too_long = "not counting the whole name: stop at 255 bytes on the wire, counting the \
+         labels reached through every pointer, not only those before the first";
+    // A name of 257 bytes in four parts, each under 255 alone: x (at 12), then y and a
+    // pointer to x (at 77), z and a pointer to y (at 143), w and a pointer to z (at 209).
+    let part = |c: u8| [&[63u8][..], &[c; 63]].concat();
+    let chained = [
+        &header[..],
+        &part(b'x'),
+        &[0],
+        &part(b'y'),
+        &[0xc0, 12],
+        &part(b'z'),
+        &[0xc0, 77],
+        &part(b'w'),
+        &[0xc0, 143],
+    ]
+    .concat();
+    let cases: [(&str, Vec<u8>, usize, &str); 12] = [
+        ("a pointer to itself", [&header[..], &[0xc0, 12]].concat(), 12, not_back),
+        ("two pointers to each other", [&header[..], &[0xc0, 14, 0xc0, 12]].concat(), 12, not_back),
         (
-            "a name of 321 bytes",
-            [&header[..], &[&[63u8][..], &[b'x'; 63]].concat().repeat(5), &[0]].concat(),
+            "a label, then a pointer back to that label: a loop through the name itself",
+            [&header[..], &[1, b'a', 0xc0, 12]].concat(),
+            12,
+            not_back,
         ),
+        (
+            "a pointer into its own second byte",
+            [&header[..], &[0xc0, 13], &[0; 14]].concat(),
+            12,
+            not_back,
+        ),
+        (
+            "a pointer forward, to a good name written after it",
+            [&header[..], &[0xc0, 14, 1, b'a', 0]].concat(),
+            12,
+            not_back,
+        ),
+        ("a pointer past the end", [&header[..], &[0xc0, 0xff]].concat(), 12, trusting),
+        (
+            "a pointer cut in half at the end",
+            [&header[..], &[1, b'a', 0xc0]].concat(),
+            12,
+            trusting,
+        ),
+        (
+            "a label longer than what is left",
+            [&header[..], &[5, b'a', b'b']].concat(),
+            12,
+            trusting,
+        ),
+        ("a name without its final zero", [&header[..], &[1, b'a']].concat(), 12, trusting),
+        (
+            "a label type 01 (reserved)",
+            [&header[..], &[0x41, b'a', 0]].concat(),
+            12,
+            "a length byte whose top two bits are 01 or 10 taken for a label: those label types \
+             are reserved (RFC 1035, section 4.1.4); refuse them",
+        ),
+        ("a name of 321 bytes", [&header[..], &part(b'x').repeat(5), &[0]].concat(), 12, too_long),
+        ("a name of 257 bytes, in four parts joined by pointers", chained, 209, too_long),
     ];
-    for (what, msg) in cases {
-        session.note(format!("read_name at 12 of a message holding {what}: {}", hex(&msg)));
+    for (what, msg, start, mistake) in cases {
+        session.note(format!(
+            "read_name at {start} of a message holding {what}: {}{}",
+            hex(&msg[..msg.len().min(40)]),
+            if msg.len() > 40 {
+                format!(" … ({} bytes in all)", msg.len())
+            } else {
+                String::new()
+            }
+        ));
         let got = session
             .call("dns_query::read_name", 1000 * MS, move || {
-                subject::dns_query::read_name(&msg, 12)
+                subject::dns_query::read_name(&msg, start)
             })
             .map_err(|failure| match failure {
                 Failure::Wrong { expected, .. } if expected.contains("to return within") => session
@@ -384,11 +451,7 @@ fn rejects_pointer_loops_and_pointers_out_of_bounds(session: &Session) -> Result
             })?;
         session.note(format!("read_name = {got:?}"));
         if !matches!(got, Err(DnsError::Malformed(_))) {
-            return Err(session.wrong(
-                format!("Err(DnsError::Malformed) for {what}"),
-                "trusting the message: check every offset against its length before reading \
-                 (`msg.get(..)`), refuse the reserved label types 01 and 10, and names over 255 bytes",
-            ));
+            return Err(session.wrong(format!("Err(DnsError::Malformed) for {what}"), mistake));
         }
     }
     Ok(())
@@ -424,6 +487,8 @@ fn expect_records(session: &Session, got: &Response, want: &[Record]) -> Result<
     } else if got.answers.iter().zip(want).any(|(g, w)| g.data != w.data) {
         "record data misread: A is 4 bytes, AAAA 16, and a CNAME's data is a name that may end \
          in a pointer, so read it with read_name from the whole message"
+    } else if got.answers.iter().zip(want).any(|(g, w)| g.ttl != w.ttl && g.ttl == w.ttl & 0xffff) {
+        "the TTL read as 16 bits: it is 32 bits, big-endian (`read_u32`), and a day is 86400 s"
     } else {
         "the type, class or TTL misread: 2, 2 and 4 bytes after the name, big-endian"
     };
@@ -466,7 +531,7 @@ fn parses_a_cname_chain_with_pointers_into_record_data(session: &Session) -> Res
         session,
         &got,
         &[
-            record("www.example.test", 5, 3600, RecordData::Cname("web.example.test".into())),
+            record("www.example.test", 5, 86400, RecordData::Cname("web.example.test".into())),
             record("web.example.test", 5, 3600, RecordData::Cname("host.example.test".into())),
             record("host.example.test", 1, 300, a("192.0.2.10")),
             record("host.example.test", 1, 300, a("192.0.2.11")),
@@ -509,6 +574,50 @@ fn collects_the_addresses_of_the_asked_type(session: &Session) -> Result<(), Fai
                     format!("the addresses {want:?}"),
                     format!(
                         "it returned the error {err}: a reply with RCODE 0 and QR set is an answer"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn ignores_the_z_ad_and_cd_bits(session: &Session) -> Result<(), Failure> {
+    for (bits, what) in [
+        (0x20u8, "AD (bit 5), as a validating resolver sends"),
+        (0x0010, "CD (bit 4)"),
+        (0x0030, "AD and CD"),
+        (0x0070, "Z, AD and CD"),
+    ] {
+        let mut msg = CAPTURED_A.to_vec();
+        msg[3] |= bits;
+        let shown = format!(
+            "the captured A reply with {what} set, flags {:#06x}",
+            0x8580 | u16::from(bits)
+        );
+        match addresses(session, &shown, msg, 1)? {
+            Ok(got) if got == ips(&["192.0.2.10"]) => {}
+            Ok(_) => {
+                return Err(
+                    session.wrong(format!("[192.0.2.10] for {shown}"), "the wrong addresses")
+                );
+            }
+            Err(DnsError::ErrorCode(code)) => {
+                return Err(session.wrong(
+                    format!("[192.0.2.10] for {shown}"),
+                    format!(
+                        "RCODE read as {code}: RCODE is the flags' low four bits only \
+                         (`flags & 0x000f`); the bits above it are Z, AD and CD"
+                    ),
+                ));
+            }
+            Err(err) => {
+                return Err(session.wrong(
+                    format!("[192.0.2.10] for {shown}"),
+                    format!(
+                        "it returned the error {err}: demanding that the three bits between RA \
+                         and RCODE be 0; only bit 6 is Z, bit 5 is AD and bit 4 is CD (RFC 4035, \
+                         section 3.2.3; RFC 6895, section 2), and a reply is not refused for them"
                     ),
                 ));
             }
@@ -722,13 +831,24 @@ fn run_query(
     name: &str,
     qtype: &str,
 ) -> Result<Finished, Failure> {
+    run_query_with_id(session, behaviour, name, qtype).map(|(finished, _)| finished)
+}
+
+/// Runs `dns-query NAME TYPE ADDR` against a reference server behaving so; returns how
+/// the program ended and the ID of its query.
+fn run_query_with_id(
+    session: &Session,
+    behaviour: Behaviour,
+    name: &str,
+    qtype: &str,
+) -> Result<(Finished, u16), Failure> {
     let server = DnsServer::start(session, behaviour)?;
     let addr = server.addr.to_string();
     let finished = session.run_with_args_to_end("dns-query", &[name, qtype, &addr], "");
     let queries = server.finish();
     let finished = finished?;
     expect_good_queries(session, &queries, None)?;
-    Ok(finished)
+    Ok((finished, queries[0].id))
 }
 
 fn prints_one_address_per_line(session: &Session) -> Result<(), Failure> {
@@ -737,14 +857,33 @@ fn prints_one_address_per_line(session: &Session) -> Result<(), Failure> {
         ("www.example.test", "AAAA", "2001:db8::10\n"),
         ("WWW.Example.Test", "A", "192.0.2.10\n192.0.2.11\n"),
     ];
+    let mut ids = Vec::new();
     for (name, qtype, want) in cases {
-        let finished = run_query(session, Behaviour::Normal, name, qtype)?;
-        if finished.stdout() != want || !finished.output.status.success() {
+        let (finished, id) = run_query_with_id(session, Behaviour::Normal, name, qtype)?;
+        ids.push(id);
+        if !finished.output.status.success() {
             return Err(session.wrong(
                 format!("exit code 0 and exactly {want:?} on stdout"),
-                "an answer misread: the checks of parse_response and addresses above say where",
+                "an error for a good answer: its stderr above says which; the checks of \
+                 parse_response and addresses above say where",
             ));
         }
+        if finished.stdout() != want {
+            return Err(session.wrong(
+                format!("exactly {want:?} on stdout"),
+                "each address alone on a line, in the order the reply gives them, and nothing \
+                 else on stdout; or an answer misread (the checks of parse_response and \
+                 addresses above say where)",
+            ));
+        }
+    }
+    session.note(format!("the three queries' IDs: {ids:04x?}"));
+    if ids.iter().all(|&id| id == ids[0]) {
+        return Err(session.wrong(
+            "a new, hard to guess ID for each query",
+            "the same ID in every run: anyone who can guess the ID can forge the answer (RFC \
+             5452, section 4.3); take each query's ID from `random_id()`",
+        ));
     }
     Ok(())
 }
