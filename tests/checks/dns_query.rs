@@ -10,7 +10,7 @@ use grader::program::Finished;
 use grader::{Check, Failure, Session, WAIT};
 use subject::dns_query::{DnsError, Header, Record, RecordData, Response};
 
-pub const CHECKS: &[Check] = grader::checks!("dns_query": encodes_a_name_as_labels, rejects_empty_and_overlong_labels_and_names, builds_a_query_as_rfc_1035_lays_it_out, reads_the_header, follows_compression_pointers, rejects_pointer_loops_and_pointers_out_of_bounds, parses_a_real_reply_with_compressed_names, parses_a_cname_chain_with_pointers_into_record_data, collects_the_addresses_of_the_asked_type, ignores_the_z_ad_and_cd_bits, reports_nxdomain_and_other_error_codes, reports_a_truncated_reply, rejects_a_reply_that_is_not_a_response, ignores_replies_with_another_id, ignores_replies_from_other_addresses, gives_up_after_the_timeout, prints_one_address_per_line, reports_errors_in_one_line);
+pub const CHECKS: &[Check] = grader::checks!("dns_query": encodes_a_name_as_labels, rejects_empty_and_overlong_labels_and_names, builds_a_query_as_rfc_1035_lays_it_out, reads_the_header, follows_compression_pointers, rejects_pointer_loops_and_pointers_out_of_bounds, parses_a_real_reply_with_compressed_names, parses_a_cname_chain_with_pointers_into_record_data, collects_the_addresses_of_the_asked_type, ignores_the_z_ad_and_cd_bits, refuses_address_records_of_the_wrong_length, reports_nxdomain_and_other_error_codes, reports_a_truncated_reply, rejects_a_reply_that_is_not_a_response, ignores_replies_with_another_id, ignores_replies_from_other_addresses, gives_up_after_the_timeout, prints_one_address_per_line, reports_errors_in_one_line);
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -380,7 +380,7 @@ fn rejects_pointer_loops_and_pointers_out_of_bounds(session: &Session) -> Result
         &[0xc0, 143],
     ]
     .concat();
-    let cases: [(&str, Vec<u8>, usize, &str); 12] = [
+    let cases: [(&str, Vec<u8>, usize, &str); 13] = [
         ("a pointer to itself", [&header[..], &[0xc0, 12]].concat(), 12, not_back),
         ("two pointers to each other", [&header[..], &[0xc0, 14, 0xc0, 12]].concat(), 12, not_back),
         (
@@ -424,6 +424,13 @@ fn rejects_pointer_loops_and_pointers_out_of_bounds(session: &Session) -> Result
         ),
         ("a name of 321 bytes", [&header[..], &part(b'x').repeat(5), &[0]].concat(), 12, too_long),
         ("a name of 257 bytes, in four parts joined by pointers", chained, 209, too_long),
+        (
+            "a name of 256 bytes: labels of 63, 63, 63 and 62 bytes",
+            [&header[..], &part(b'x').repeat(3), &[62], &[b'z'; 62], &[0]].concat(),
+            12,
+            "a limit one byte too generous: a name takes at most 255 bytes on the wire, \
+             counting each length byte and the final zero",
+        ),
     ];
     for (what, msg, start, mistake) in cases {
         session.note(format!(
@@ -453,6 +460,18 @@ fn rejects_pointer_loops_and_pointers_out_of_bounds(session: &Session) -> Result
         if !matches!(got, Err(DnsError::Malformed(_))) {
             return Err(session.wrong(format!("Err(DnsError::Malformed) for {what}"), mistake));
         }
+    }
+    let longest = [&header[..], &part(b'x').repeat(3), &[61], &[b'z'; 61], &[0]].concat();
+    session.note("read_name at 12 of a name of exactly 255 bytes: labels of 63, 63, 63 and 61");
+    let got = session
+        .call("dns_query::read_name", WAIT, move || subject::dns_query::read_name(&longest, 12))?;
+    session.note(format!("read_name = {:?}", got.as_ref().map(|(name, end)| (name.len(), end))));
+    if !matches!(got, Ok((_, 267))) {
+        return Err(session.wrong(
+            "Ok((the name, 267)) for a name of exactly 255 bytes, the most allowed",
+            "a limit one byte too strict: 255 bytes on the wire are allowed, counting each \
+             length byte and the final zero",
+        ));
     }
     Ok(())
 }
@@ -621,6 +640,33 @@ fn ignores_the_z_ad_and_cd_bits(session: &Session) -> Result<(), Failure> {
                     ),
                 ));
             }
+        }
+    }
+    Ok(())
+}
+
+fn refuses_address_records_of_the_wrong_length(session: &Session) -> Result<(), Failure> {
+    // The captured A reply, its A record given a fifth byte of data (RDLENGTH 5).
+    let mut a5 = CAPTURED_A.to_vec();
+    let rdlength_at = 65 + 10;
+    a5[rdlength_at + 1] = 5;
+    a5.push(0x63);
+    // The captured AAAA reply, its AAAA record cut to 15 bytes (RDLENGTH 15).
+    let mut aaaa15 = CAPTURED_AAAA.to_vec();
+    aaaa15[65 + 11] = 15;
+    aaaa15.pop();
+    for (what, msg) in [("an A record of 5 bytes", a5), ("an AAAA record of 15 bytes", aaaa15)] {
+        let got = session.call("dns_query::parse_response", WAIT, move || {
+            subject::dns_query::parse_response(&msg)
+        })?;
+        session.note(format!("parse_response(a reply with {what}) = {got:?}"));
+        if !matches!(got, Err(DnsError::Malformed(_))) {
+            return Err(session.wrong(
+                format!("Err(DnsError::Malformed) for a reply with {what}"),
+                "an address record of the wrong length let through: A data is exactly 4 bytes \
+                 and AAAA exactly 16 (RFC 1035, section 3.4.1; RFC 3596, section 2.2); any other \
+                 RDLENGTH for them is malformed, not a record of another kind",
+            ));
         }
     }
     Ok(())
@@ -796,6 +842,26 @@ fn expect_host_addresses(
 }
 
 fn gives_up_after_the_timeout(session: &Session) -> Result<(), Failure> {
+    // A server that sends nothing: the only way out is the read timeout passing.
+    let (got, _) = resolve_against(session, Behaviour::Silent, 100 * MS, 1500 * MS)?;
+    match got {
+        Err(DnsError::Timeout) => {}
+        Err(DnsError::Io(err)) => {
+            return Err(session.wrong(
+                "Err(DnsError::Timeout) from a server that never answers",
+                format!(
+                    "the error {err}: a read timeout passing shows as WouldBlock (TimedOut on \
+                     Windows); that is DnsError::Timeout"
+                ),
+            ));
+        }
+        other => {
+            return Err(session.wrong(
+                "Err(DnsError::Timeout) from a server that never answers",
+                format!("{other:?}"),
+            ));
+        }
+    }
     let (got, took) = resolve_against(session, Behaviour::Stale, 200 * MS, 1500 * MS)?;
     match got {
         Err(DnsError::Timeout) if took >= 190 * MS && took <= 700 * MS => Ok(()),

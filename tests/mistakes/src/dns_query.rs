@@ -115,6 +115,22 @@ pub const MISTAKES: &[Mistake] = &[
         "read past the question",
     ),
     ("dns_empty_name_refused", &["dns_query::encodes_a_name_as_labels"], "the empty name"),
+    (
+        "dns_name_limit_one_too_generous",
+        &["dns_query::rejects_pointer_loops_and_pointers_out_of_bounds"],
+        "one byte too generous",
+    ),
+    (
+        "dns_name_limit_one_too_strict",
+        &["dns_query::rejects_pointer_loops_and_pointers_out_of_bounds"],
+        "one byte too strict",
+    ),
+    (
+        "dns_odd_address_length_as_other",
+        &["dns_query::refuses_address_records_of_the_wrong_length"],
+        "wrong length let through",
+    ),
+    ("dns_read_timeout_as_io_error", &["dns_query::gives_up_after_the_timeout"], "WouldBlock"),
 ];
 
 /// A query ID; with `dns_fixed_id`, always the same one.
@@ -192,6 +208,8 @@ pub fn read_name(msg: &[u8], start: usize) -> Result<(String, usize), DnsError> 
         "dns_no_pointer_loop_guard",
         "dns_pointer_forward_allowed",
         "dns_name_limit_before_the_first_pointer",
+        "dns_name_limit_one_too_generous",
+        "dns_name_limit_one_too_strict",
     ];
     if !own.iter().any(|m| making(m)) {
         return model::read_name(msg, start);
@@ -221,7 +239,14 @@ pub fn read_name(msg: &[u8], start: usize) -> Result<(String, usize), DnsError> 
                 if end.is_none() || !making("dns_name_limit_before_the_first_pointer") {
                     wire_len += 1 + usize::from(len);
                 }
-                if wire_len > MAX_NAME_LEN {
+                let limit = if making("dns_name_limit_one_too_generous") {
+                    MAX_NAME_LEN + 1
+                } else if making("dns_name_limit_one_too_strict") {
+                    MAX_NAME_LEN - 1
+                } else {
+                    MAX_NAME_LEN
+                };
+                if wire_len > limit {
                     return Err(malformed("too long"));
                 }
                 labels.push(String::from_utf8_lossy(label).into_owned());
@@ -289,6 +314,7 @@ pub fn parse_response(msg: &[u8]) -> Result<Response, DnsError> {
         "dns_cname_read_from_its_data_alone",
         "dns_ttl_as_16_bits",
         "dns_record_names_without_pointers",
+        "dns_odd_address_length_as_other",
     ];
     if !own.iter().any(|m| making(m)) {
         return model::parse_response(msg);
@@ -321,6 +347,9 @@ pub fn parse_response(msg: &[u8]) -> Result<Response, DnsError> {
             }
             TYPE_AAAA if rdlength == 16 => {
                 RecordData::Aaaa(Ipv6Addr::from(<[u8; 16]>::try_from(rdata).expect("16 bytes")))
+            }
+            TYPE_A | TYPE_AAAA if !making("dns_odd_address_length_as_other") => {
+                return Err(DnsError::Malformed(format!("an address of {rdlength} bytes")));
             }
             // The mistake: the alias read from its own bytes, where a pointer means nothing.
             TYPE_CNAME if making("dns_cname_read_from_its_data_alone") => {
@@ -390,7 +419,10 @@ pub fn resolve(
         socket.set_read_timeout(Some(if restart { timeout } else { left }))?;
         let (len, from) = match socket.recv_from(&mut buf) {
             Ok(got) => got,
-            Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+            Err(err)
+                if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
+                    && !making("dns_read_timeout_as_io_error") =>
+            {
                 return Err(DnsError::Timeout);
             }
             Err(err) => return Err(err.into()),
