@@ -277,17 +277,14 @@ pub fn read_name(msg: &[u8], start: usize) -> Result<(String, usize), DnsError> 
     let mut at = start;
     // Where the labels being read began: the start, or the target of the last pointer.
     let mut run_start = start;
-    // Where the name ends in place: set at its first pointer or at its zero byte.
-    let mut end = None;
-    loop {
+    // Where the name ends in place if it holds a pointer: just past the first one.
+    let mut after_pointer = None;
+    let end = loop {
         let Some(&len) = msg.get(at) else {
             return Err(malformed(format!("the name at byte {start} runs past the end")));
         };
         match len & 0xc0 {
-            0x00 if len == 0 => {
-                end.get_or_insert(at + 1);
-                break;
-            }
+            0x00 if len == 0 => break after_pointer.unwrap_or(at + 1),
             0x00 => {
                 let len = usize::from(len);
                 let Some(label) = msg.get(at + 1..at + 1 + len) else {
@@ -302,7 +299,7 @@ pub fn read_name(msg: &[u8], start: usize) -> Result<(String, usize), DnsError> 
             }
             0xc0 => {
                 let target = usize::from(read_u16(msg, at)? & 0x3fff);
-                end.get_or_insert(at + 2);
+                after_pointer.get_or_insert(at + 2);
                 // A pointer points back to a name written earlier (RFC 1035, 4.1.4).
                 // Demanding that it point before the labels it continues makes every
                 // jump go further back, so a chain of pointers cannot go round forever.
@@ -317,9 +314,9 @@ pub fn read_name(msg: &[u8], start: usize) -> Result<(String, usize), DnsError> 
             }
             _ => return Err(malformed(format!("a reserved label type at byte {at}"))),
         }
-    }
+    };
     let name = if labels.is_empty() { ".".to_string() } else { labels.join(".") };
-    Ok((name, end.unwrap_or(at + 1)))
+    Ok((name, end))
 }
 // ANCHOR_END: read_name
 
