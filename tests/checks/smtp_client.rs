@@ -83,19 +83,29 @@ fn reads_single_and_multi_line_replies(session: &Session) -> Result<(), Failure>
 }
 
 fn rejects_malformed_replies(session: &Session) -> Result<(), Failure> {
-    for (bytes, what) in [
-        ("25 ok\r\n", "a code of two digits"),
-        ("abc ok\r\n", "no code"),
-        ("250xok\r\n", "a code followed by neither `-` nor a space"),
-        ("250-first\r\n251 second\r\n", "lines of one reply with different codes"),
-    ] {
-        let got = read_fed(session, pieces(&[bytes]), Then::StayOpen)?;
+    let cases: [(&[u8], &str); 7] = [
+        (b"25 ok\r\n", "a code of two digits"),
+        (b"abc ok\r\n", "no code"),
+        (b"250xok\r\n", "a code followed by neither `-` nor a space"),
+        (b"250-first\r\n251 second\r\n", "lines of one reply with different codes"),
+        (b"25\xc3\xa9 ok\r\n", "a code whose third character, `\u{e9}`, takes two bytes"),
+        (b"\xff\xfe\xfd ok\r\n", "a code of bytes that are not UTF-8"),
+        (b"\r\n", "an empty line"),
+    ];
+    for (bytes, what) in cases {
+        let got = read_fed(session, vec![bytes.to_vec()], Then::StayOpen)?;
         if !matches!(got, Err(SmtpError::Malformed(_))) {
-            return Err(session.wrong(
-                format!("Err(Malformed(..)) for {what}: {bytes:?}"),
+            let mistake = if matches!(got, Err(SmtpError::Io(_))) {
+                "an I/O error for a reply that came whole but breaks the syntax: that is \
+                 `SmtpError::Malformed`; read bytes (`read_until`) rather than a `String`, \
+                 whose `read_line` fails on bytes that are not UTF-8"
+            } else {
                 "accepting a reply that breaks the syntax: three digits, then `-`, a space or \
-                 the end of the line, the same code on every line",
-            ));
+                 the end of the line, the same code on every line"
+            };
+            return Err(
+                session.wrong(format!("Err(Malformed(..)) for {what}: {}", show(bytes)), mistake)
+            );
         }
     }
     for (bytes, what) in [("250-more to come\r\n", "half a reply"), ("", "nothing")] {
@@ -327,6 +337,16 @@ fn expect_abort(
                 want,
                 "ignoring reply codes: each step needs its one code, and any other ends the \
                  attempt with `SmtpError::Refused`",
+            ));
+        }
+        Err(SmtpError::Refused { step, reply, .. }) => {
+            return Err(session.wrong(
+                want,
+                format!(
+                    "it stopped later, at {step:?} answered {}: the reply {code} came before \
+                     and was let through; check every reply's code, the greeting's (220) too",
+                    reply.code
+                ),
             ));
         }
         Err(err) => {

@@ -59,9 +59,38 @@ pub const MISTAKES: &[Mistake] = &[
         &["smtp_client::reports_a_failure_with_one_line_and_a_nonzero_exit"],
         "returning `Ok`",
     ),
+    (
+        "smtp_client_code_sliced_as_text",
+        &["smtp_client::rejects_malformed_replies"],
+        "not to panic",
+    ),
+    (
+        "smtp_client_mixed_codes_accepted",
+        &["smtp_client::rejects_malformed_replies"],
+        "the same code on every line",
+    ),
+    (
+        "smtp_client_reply_read_as_a_string",
+        &["smtp_client::rejects_malformed_replies"],
+        "`read_until`",
+    ),
+    ("smtp_client_empty_from_left_out", &["smtp_client::sends_an_empty_reverse_path"], "MAIL FROM"),
+    (
+        "smtp_client_greeting_not_checked",
+        &["smtp_client::aborts_on_a_refusing_greeting"],
+        "the greeting's (220) too",
+    ),
 ];
 
 pub fn read_reply(reader: &mut impl BufRead) -> Result<Reply, SmtpError> {
+    let by_text = [
+        "smtp_client_code_sliced_as_text",
+        "smtp_client_mixed_codes_accepted",
+        "smtp_client_reply_read_as_a_string",
+    ];
+    if by_text.iter().any(|m| making(m)) {
+        return read_reply_as_text(reader);
+    }
     if making("smtp_client_one_line_per_reply") {
         let mut line = String::new();
         reader.read_line(&mut line)?;
@@ -114,6 +143,8 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
         "smtp_client_space_after_colon",
         "smtp_client_skips_ehlo",
         "smtp_client_succeeds_after_a_refusal",
+        "smtp_client_empty_from_left_out",
+        "smtp_client_greeting_not_checked",
     ];
     if !mistakes.iter().any(|m| making(m)) {
         return model::send_mail(stream, from, to, message);
@@ -123,7 +154,11 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
     let colon = if making("smtp_client_space_after_colon") { ": " } else { ":" };
     let mut commands = vec![
         ("EHLO [127.0.0.1]".to_string(), &[250][..]),
-        (format!("MAIL FROM{colon}<{from}>"), &[250]),
+        if from.is_empty() && making("smtp_client_empty_from_left_out") {
+            (format!("MAIL FROM{colon}"), &[250])
+        } else {
+            (format!("MAIL FROM{colon}<{from}>"), &[250])
+        },
         (format!("RCPT TO{colon}<{to}>"), &[250, 251]),
         ("DATA".to_string(), &[354]),
     ];
@@ -167,7 +202,7 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
         writer.write_all(format!("{}\r\n", commands[0].0).as_bytes())?;
     }
     let greeting = read_reply(&mut reader)?;
-    if !accepts(&greeting, &[220]) {
+    if !making("smtp_client_greeting_not_checked") && !accepts(&greeting, &[220]) {
         quit(&mut writer, &mut reader);
         return Err(refused("the greeting", greeting));
     }
@@ -196,4 +231,48 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
         return Err(refused("QUIT", reply));
     }
     Ok(())
+}
+
+/// A reply read line by line as `String`s, the code sliced off with `[..3]`, with one
+/// mistake at a time.
+fn read_reply_as_text(reader: &mut impl BufRead) -> Result<Reply, SmtpError> {
+    let mut reply = Reply { code: 0, lines: Vec::new() };
+    loop {
+        let mut line = String::new();
+        if making("smtp_client_reply_read_as_a_string") {
+            reader.read_line(&mut line)?;
+        } else {
+            let mut bytes = Vec::new();
+            reader.read_until(b'\n', &mut bytes)?;
+            line = String::from_utf8_lossy(&bytes).into_owned();
+        }
+        if !line.ends_with('\n') {
+            return Err(SmtpError::Io(std::io::ErrorKind::UnexpectedEof.into()));
+        }
+        let line = line.trim_end_matches(['\r', '\n']).to_string();
+        let digits = if making("smtp_client_code_sliced_as_text") && line.len() >= 3 {
+            Some(&line[..3])
+        } else {
+            line.get(..3)
+        };
+        let code: u16 = digits
+            .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|d| d.parse().ok())
+            .ok_or_else(|| SmtpError::Malformed(line.clone()))?;
+        if !reply.lines.is_empty()
+            && code != reply.code
+            && !making("smtp_client_mixed_codes_accepted")
+        {
+            return Err(SmtpError::Malformed(line));
+        }
+        reply.code = code;
+        match line.as_bytes().get(3) {
+            Some(b'-') => reply.lines.push(line[4..].to_string()),
+            Some(b' ') | None => {
+                reply.lines.push(line.get(4..).unwrap_or("").to_string());
+                return Ok(reply);
+            }
+            Some(_) => return Err(SmtpError::Malformed(line)),
+        }
+    }
 }
