@@ -205,6 +205,16 @@ fn expect_response(
     let want = format!("Ok: {status_line:?} with the body {}", show(body));
     let got = got.map_err(|err| {
         session.note(format!("read_response returned the error: {err}"));
+        if err.kind() == std::io::ErrorKind::InvalidData && std::str::from_utf8(body).is_err() {
+            return session.wrong(
+                &want,
+                format!(
+                    "it returned the error {err:?} for a body that is not UTF-8: reading the \
+                     body as text (`read_to_string`, `read_line`); a body is bytes, any bytes: \
+                     read it with `read_to_end` (through `take` for a length)"
+                ),
+            );
+        }
         session.wrong(
             &want,
             format!(
@@ -424,8 +434,14 @@ fn reads_a_body_until_the_connection_closes(session: &Session) -> Result<(), Fai
         "HTTP/1.1 200 OK",
         &[("Content-Type", "text/plain")],
         parts.concat().as_bytes(),
-    )
-    .map(drop)
+    )?;
+    // A body of bytes that are not text: every byte value, and no line ending at the end.
+    let bytes: Vec<u8> = (0..=255u8).rev().collect();
+    let mut response = pieces(&["HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n"]);
+    response.push(bytes.clone());
+    let got = read_canned(session, response, Then::Close, "a body read past the close")?;
+    expect_response(session, got, "HTTP/1.1 200 OK", &[("Content-Type", "image/png")], &bytes)
+        .map(drop)
 }
 
 fn reads_no_body_after_204_or_304(session: &Session) -> Result<(), Failure> {
@@ -468,6 +484,10 @@ fn reports_a_body_cut_short(session: &Session) -> Result<(), Failure> {
 
 fn rejects_a_malformed_response(session: &Session) -> Result<(), Failure> {
     for (response, what) in [
+        (
+            "HTTP/1.1 20\u{e9} OK\r\n\r\n",
+            "a status code whose third character, `\u{e9}`, takes two bytes",
+        ),
         ("SSH-2.0-OpenSSH_9.6\r\n", "a status line that is not `HTTP/1.x <code> ...`"),
         ("HTTP/1.1 OK\r\n\r\n", "a status line without a three-digit code"),
         ("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "a header line without `:`"),

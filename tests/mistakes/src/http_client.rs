@@ -74,6 +74,22 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     ("http_client_prints_crlf", &["http_client::fetches_a_url_and_prints_the_response"], "CRLF"),
     ("http_client_unwraps", &["http_client::reports_what_it_cannot_fetch"], "unwrap"),
+    ("http_client_keeps_the_fragment", &["http_client::parses_http_urls"], "fragment"),
+    (
+        "http_client_status_code_sliced",
+        &["http_client::rejects_a_malformed_response"],
+        "not to panic",
+    ),
+    (
+        "http_client_status_code_unchecked",
+        &["http_client::rejects_a_malformed_response"],
+        "accepting what breaks the syntax",
+    ),
+    (
+        "http_client_body_read_as_text",
+        &["http_client::reads_a_body_until_the_connection_closes"],
+        "a body is bytes",
+    ),
 ];
 
 pub fn parse_url(url: &str) -> Result<Url, UrlError> {
@@ -85,7 +101,13 @@ pub fn parse_url(url: &str) -> Result<Url, UrlError> {
     if making("http_client_unwraps") {
         return Ok(model::parse_url(url).unwrap());
     }
-    model::parse_url(url)
+    let mut parsed = model::parse_url(url)?;
+    if making("http_client_keeps_the_fragment") {
+        if let Some((_, fragment)) = url.split_once('#') {
+            parsed.target = format!("{}#{fragment}", parsed.target);
+        }
+    }
+    Ok(parsed)
 }
 
 pub fn request_head(url: &Url) -> String {
@@ -117,6 +139,9 @@ pub fn read_response(reader: &mut impl BufRead) -> io::Result<Response> {
         "http_client_stops_at_a_blank_line",
         "http_client_accepts_a_short_body",
         "http_client_waits_after_204",
+        "http_client_status_code_sliced",
+        "http_client_status_code_unchecked",
+        "http_client_body_read_as_text",
     ];
     if !mistakes.iter().any(|m| making(m)) {
         return model::read_response(reader);
@@ -138,7 +163,11 @@ pub fn read_response(reader: &mut impl BufRead) -> io::Result<Response> {
     };
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap_or("").to_string();
-    let status = status_line.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let status = if making("http_client_status_code_sliced") {
+        status_line[9..12].parse().unwrap_or(0)
+    } else {
+        status_line.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0)
+    };
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.to_string(), v.trim().to_string()))
@@ -211,6 +240,10 @@ pub fn read_response(reader: &mut impl BufRead) -> io::Result<Response> {
             }
             response.body.extend_from_slice(line.as_bytes());
         }
+    } else if making("http_client_body_read_as_text") {
+        let mut text = String::new();
+        reader.read_to_string(&mut text)?;
+        response.body = text.into_bytes();
     } else {
         reader.read_to_end(&mut response.body)?;
     }
