@@ -964,18 +964,26 @@ fn reports_errors_in_one_line(session: &Session) -> Result<(), Failure> {
     for (behaviour, name, words) in cases {
         let finished = run_query(session, behaviour, name, "A")?;
         let stderr = finished.stderr();
-        let good = !finished.output.status.success()
-            && finished.stdout().is_empty()
-            && stderr.lines().count() == 1
-            && stderr.contains(words)
-            && !stderr.contains("panicked");
-        if !good {
+        let mistake = if stderr.contains("panicked") {
+            "a panic: an `unwrap()`, `expect()` or index out of range on the reply; return a \
+             DnsError instead"
+        } else if finished.output.status.success() || !finished.stdout().is_empty() {
+            "the reply taken for an answer: the header's QR bit, TC bit and RCODE are checked \
+             before the records are read, and any of them gives an error, not addresses"
+        } else if stderr.lines().count() != 1 {
+            "more than one line on stderr: the error's `Display`, once, is the whole report"
+        } else if !stderr.contains(words) {
+            "another DnsError than the one that fits: NXDOMAIN is RCODE 3, SERVFAIL RCODE 2, \
+             the TC bit is 0x0200 and the QR bit 0x8000 in the flags"
+        } else {
+            ""
+        };
+        if !mistake.is_empty() {
             return Err(session.wrong(
                 format!(
                     "a non-zero exit, nothing on stdout, and one line on stderr saying {words:?}"
                 ),
-                "not returning the DnsError that fits: the header's QR bit, TC bit and RCODE are \
-                 checked before the records are read",
+                mistake,
             ));
         }
     }

@@ -255,7 +255,13 @@ fn expect_stored(
             ));
         }
         Answer::Line(line) => {
-            return Err(session.wrong("the answer \"ok\\n\"", format!("the line {line:?}")));
+            return Err(session.wrong(
+                "the answer \"ok\\n\"",
+                format!(
+                    "the line {line:?}: the answer is exactly `ok` and one `\\n` (no `\\r`, no \
+                     other word)"
+                ),
+            ));
         }
         Answer::Silence(_) => return Err(session.wrong("the answer \"ok\\n\"", NO_ANSWER)),
         Answer::Closed(_) | Answer::Reset(_) => {
