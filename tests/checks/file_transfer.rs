@@ -5,14 +5,14 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use grader::transfer::{
-    Answer, ReferenceReceiver, ReferenceSender, Reply, Scratch, Transfer, crc32, entries, header,
-    loopback_pair, sample,
+    Answer, ReferenceReceiver, ReferenceSender, Reply, Scratch, Transfer, crc32, entries,
+    files_outside, header, loopback_pair, sample,
 };
 use grader::{Check, Failure, Session, WAIT};
 
 use super::expect_bound_as_asked;
 
-pub const CHECKS: &[Check] = grader::checks!("file_transfer": computes_crc32_of_known_inputs, accepts_plain_names_and_refuses_paths, sends_the_header_then_exactly_the_file, sends_a_large_file_whole, fails_unless_the_receiver_says_ok, receives_a_file_sent_in_odd_pieces, receives_an_empty_file, refuses_a_corrupted_file, refuses_a_truncated_transfer, refuses_names_that_leave_the_folder, refuses_a_malformed_header, transfers_a_file_between_the_two_programs, file_send_fails_when_the_receiver_refuses, file_receive_goes_on_after_a_refused_transfer);
+pub const CHECKS: &[Check] = grader::checks!("file_transfer": computes_crc32_of_known_inputs, accepts_plain_names_and_refuses_paths, sends_the_header_then_exactly_the_file, sends_a_large_file_whole, fails_unless_the_receiver_says_ok, receives_a_file_sent_in_odd_pieces, receives_an_empty_file, refuses_a_corrupted_file, refuses_a_truncated_transfer, refuses_names_that_leave_the_folder, refuses_a_malformed_header, transfers_a_file_between_the_two_programs, file_send_fails_when_the_receiver_refuses, file_receive_goes_on_after_a_refused_transfer, receives_a_name_with_spaces, file_receive_serves_senders_at_once);
 
 fn computes_crc32_of_known_inputs(session: &Session) -> Result<(), Failure> {
     let bytes: Vec<u8> = (0..=255).collect();
@@ -361,8 +361,7 @@ fn expect_refused(
             ),
         ));
     }
-    let outside: Vec<String> =
-        entries(&scratch.path).into_iter().filter(|n| n != "inbox").collect();
+    let outside = files_outside(&scratch.path, dir);
     if !outside.is_empty() {
         return Err(session.wrong(
             "nothing written outside the receiver's folder",
@@ -416,9 +415,16 @@ fn refuses_a_truncated_transfer(session: &Session) -> Result<(), Failure> {
 
 fn refuses_names_that_leave_the_folder(session: &Session) -> Result<(), Failure> {
     let scratch = Scratch::new(session)?;
-    let dir = scratch.folder(session, "inbox")?;
+    // Two levels down, so that a name climbing two levels (as `./../x` does once a
+    // temporary name puts a `.` in front of it) still lands in the check's own folder.
+    let dir = scratch.folder(session, "outer/inbox")?;
     let absolute = scratch.path.join("absolute.txt");
-    let names = ["../escape.txt".to_string(), absolute.display().to_string(), "..".to_string()];
+    let names = [
+        "../escape.txt".to_string(),
+        absolute.display().to_string(),
+        "..".to_string(),
+        "./../escape.txt".to_string(),
+    ];
     for name in names {
         let data = b"not for you\n".to_vec();
         let transfer =
@@ -469,7 +475,8 @@ fn refuses_a_malformed_header(session: &Session) -> Result<(), Failure> {
             &dir,
             outcome,
             "a malformed header accepted: the header is exactly `FILE <len> <crc> <name>`, with \
-             single spaces, `FILE` in capitals, 8 hex digits and a name; use `Header::parse`",
+             single spaces (not `split_whitespace`), `FILE` in capitals, 8 hex digits and a \
+             name; use `Header::parse`",
         )?;
     }
     Ok(())
@@ -596,6 +603,67 @@ fn file_receive_goes_on_after_a_refused_transfer(session: &Session) -> Result<()
                 stored.display()
             ),
             "print only stored files on stdout; a refused transfer goes to stderr",
+        ));
+    }
+    Ok(())
+}
+
+fn receives_a_name_with_spaces(session: &Session) -> Result<(), Failure> {
+    let scratch = Scratch::new(session)?;
+    let dir = scratch.folder(session, "inbox")?;
+    for name in ["my notes.txt", " two  spaces .txt"] {
+        let data = format!("the file called {name:?}\n").into_bytes();
+        let transfer = Transfer {
+            header: header(&data, name).into_bytes(),
+            data: data.clone(),
+            then_close: false,
+        };
+        let (result, answer) = receive_with(session, &dir, transfer)?;
+        if matches!(&answer, Answer::Line(line) if line.starts_with("error")) {
+            return Err(session.wrong(
+                format!("\"ok\\n\" for a file named {name:?}"),
+                "a name with spaces refused: the name is everything after the third space, \
+                 spaces and all (`split_once`, or `splitn(4, ' ')`), not one word of \
+                 `split_whitespace`",
+            ));
+        }
+        expect_stored(session, &dir, name, &data, (result, answer))?;
+        let _ = fs::remove_file(dir.join(name));
+    }
+    Ok(())
+}
+
+fn file_receive_serves_senders_at_once(session: &Session) -> Result<(), Failure> {
+    let scratch = Scratch::new(session)?;
+    let dir = scratch.folder(session, "inbox")?;
+    let dir_arg = dir.display().to_string();
+    let mut receiver = session.start_with("file-receive", &["127.0.0.1:0", &dir_arg])?;
+    let addr = receiver.listening(session)?;
+    let mut slow = std::net::TcpStream::connect(addr)
+        .map_err(|err| session.wrong(format!("a connection to file-receive at {addr}"), err))?;
+    let _ = std::io::Write::write_all(&mut slow, b"FILE 5 3610a686 sl");
+    session.note("a slow sender connects and sends half a header, then waits");
+    let stream = std::net::TcpStream::connect(addr)
+        .map_err(|err| session.wrong(format!("a second connection to {addr}"), err))?;
+    let data = sample(5000, 3);
+    let answer = ReferenceSender::start(
+        &session.log,
+        stream,
+        Transfer { header: header(&data, "quick.bin").into_bytes(), data, then_close: false },
+    )
+    .answer();
+    session.note(format!("a second sender sent quick.bin and got {answer:?}"));
+    drop(slow);
+    if answer != Answer::Line("ok\n".into()) {
+        let mistake = if matches!(answer, Answer::Silence(_)) {
+            "serving one sender at a time: the receiver waits on the slow sender's header while \
+             the second waits for its answer; handle each connection on a thread of its own"
+        } else {
+            "a good transfer refused while another sender was connected"
+        };
+        return Err(receiver.explain(
+            session,
+            session.wrong("\"ok\\n\" for the second sender while the first is slow", mistake),
         ));
     }
     Ok(())

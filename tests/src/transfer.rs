@@ -120,6 +120,29 @@ pub fn entries(dir: &Path) -> Vec<String> {
     names
 }
 
+/// Every file under `root`, at any depth, outside the folder `except`: paths relative
+/// to `root`, sorted.
+pub fn files_outside(root: &Path, except: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path == except {
+                continue;
+            }
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let shown = path.strip_prefix(root).unwrap_or(&path);
+                found.push(shown.display().to_string());
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
 /// A connected pair on loopback: (the check's end, the end for the code under test).
 pub fn loopback_pair(session: &Session) -> Result<(TcpStream, TcpStream), Failure> {
     let pair = || -> io::Result<(TcpStream, TcpStream)> {

@@ -59,8 +59,21 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     (
         "file_transfer_header_split_on_whitespace",
-        &["file_transfer::refuses_a_malformed_header"],
-        "single spaces",
+        &[
+            "file_transfer::refuses_a_malformed_header",
+            "file_transfer::receives_a_name_with_spaces",
+        ],
+        "split_whitespace",
+    ),
+    (
+        "file_transfer_temp_name_without_name_check",
+        &["file_transfer::refuses_names_that_leave_the_folder"],
+        "leaves the folder accepted",
+    ),
+    (
+        "file_transfer_receive_one_at_a_time",
+        &["file_transfer::file_receive_serves_senders_at_once"],
+        "one sender at a time",
     ),
     (
         "file_transfer_receive_unwraps_the_header_text",
@@ -175,6 +188,7 @@ fn receiving_mistake() -> bool {
         "file_transfer_receive_unbounded_header",
         "file_transfer_header_split_on_whitespace",
         "file_transfer_receive_unwraps_the_header_text",
+        "file_transfer_temp_name_without_name_check",
     ]
     .iter()
     .any(|name| making(name))
@@ -219,6 +233,23 @@ fn receive_into(
         line.strip_suffix('\n').and_then(Header::parse)
     }
     .ok_or_else(|| refuse("bad header"))?;
+    if making("file_transfer_temp_name_without_name_check") {
+        // The model's temporary name, with the name never checked.
+        let path = dir.join(&header.name);
+        let partial = dir.join(format!(".{}.part", header.name));
+        let mut data = Vec::new();
+        reader.take(header.len).read_to_end(&mut data)?;
+        fs::write(&partial, &data)?;
+        if data.len() as u64 != header.len || crc32(0, &data) != header.crc {
+            let _ = fs::remove_file(&partial);
+            return Err(refuse("bad transfer"));
+        }
+        if let Err(err) = fs::rename(&partial, &path) {
+            let _ = fs::remove_file(&partial);
+            return Err(err);
+        }
+        return Ok(path);
+    }
     if !making("file_transfer_receive_allows_any_name") && !is_safe_name(&header.name) {
         return Err(refuse("bad file name"));
     }
@@ -258,6 +289,12 @@ pub fn serve(listener: TcpListener, dir: &Path) -> io::Result<()> {
     // The model's loop, calling this module's `receive_file`, mistakes and all.
     for stream in listener.incoming() {
         let stream = stream?;
+        if making("file_transfer_receive_one_at_a_time") {
+            if let Ok(path) = receive_file(stream, dir) {
+                println!("{}", path.display());
+            }
+            continue;
+        }
         let dir = dir.to_path_buf();
         std::thread::spawn(move || {
             let stored = stream
