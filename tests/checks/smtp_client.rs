@@ -9,7 +9,7 @@ use grader::smtp::{Options, Seen, SmtpServer};
 use grader::{Check, Failure, Session, WAIT};
 use subject::smtp_client::{Reply, SmtpError};
 
-pub const CHECKS: &[Check] = grader::checks!("smtp_client": reads_single_and_multi_line_replies, rejects_malformed_replies, dot_stuffs_the_message, sends_a_message_in_order, reads_a_multi_line_ehlo_reply_split_across_writes, waits_for_each_reply, sends_an_empty_reverse_path, aborts_when_the_recipient_is_rejected, aborts_on_a_refusing_greeting, checks_each_reply_code_exactly, sends_the_body_dot_stuffed, reports_a_failure_with_one_line_and_a_nonzero_exit);
+pub const CHECKS: &[Check] = grader::checks!("smtp_client": reads_single_and_multi_line_replies, rejects_malformed_replies, dot_stuffs_the_message, sends_a_message_in_order, reads_a_multi_line_ehlo_reply_split_across_writes, waits_for_each_reply, sends_an_empty_reverse_path, aborts_when_the_recipient_is_rejected, aborts_on_a_refusing_greeting, checks_each_reply_code_exactly, goes_on_after_251_for_a_recipient, sends_the_body_dot_stuffed, reports_a_failure_with_one_line_and_a_nonzero_exit);
 
 /// Reads one reply with the code under test from a server that sends `bytes` in pieces.
 fn read_fed(
@@ -241,6 +241,15 @@ fn expect_delivered(
         ));
     }
     judge_turns(session, seen)?;
+    if let Some(command) = seen.bare_lf_commands.first() {
+        return Err(session.wrong(
+            "every command ending in `\\r\\n`",
+            format!(
+                "{command:?} ended in `\\n` alone: SMTP commands end in `\\r\\n` (RFC 5321, \
+                 section 2.3.8)"
+            ),
+        ));
+    }
     let commands: Vec<&str> = seen.commands.iter().map(String::as_str).collect();
     let want = [&format!("MAIL FROM:<{from}>"), &format!("RCPT TO:<{to}>"), "DATA", "QUIT"];
     let ehlo = commands.first().is_some_and(|c| c.starts_with("EHLO ") && c.len() > 5);
@@ -397,6 +406,22 @@ fn checks_each_reply_code_exactly(session: &Session) -> Result<(), Failure> {
             ),
             other => other,
         })
+}
+
+fn goes_on_after_251_for_a_recipient(session: &Session) -> Result<(), Failure> {
+    let (from, to) = ("alice@example.org", "bob@elsewhere.example");
+    let options = Options { forward_recipient: true, ..Options::default() };
+    let (got, seen) = send(session, options, from, to, MESSAGE)?;
+    if let Err(SmtpError::Refused { reply, .. }) = &got {
+        if reply.code == 251 {
+            return Err(session.wrong(
+                "the message sent after `251` to RCPT TO",
+                "only 250 taken for success at RCPT TO: 251 (\"user not local; will forward\") \
+                 accepts the recipient too (RFC 5321, section 4.2.2)",
+            ));
+        }
+    }
+    expect_delivered(session, got, &seen, (from, to, MESSAGE))
 }
 
 const STUFFED: &str = ".hidden line\n.\n..two dots\nlast line without a newline";

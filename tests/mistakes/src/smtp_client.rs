@@ -76,6 +76,12 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     ("smtp_client_empty_from_left_out", &["smtp_client::sends_an_empty_reverse_path"], "MAIL FROM"),
     (
+        "smtp_client_lf_commands",
+        &["smtp_client::sends_a_message_in_order", "smtp_client::waits_for_each_reply"],
+        "RFC 5321, section 2.3.8",
+    ),
+    ("smtp_client_rcpt_250_only", &["smtp_client::goes_on_after_251_for_a_recipient"], "251"),
+    (
         "smtp_client_greeting_not_checked",
         &["smtp_client::aborts_on_a_refusing_greeting"],
         "the greeting's (220) too",
@@ -145,6 +151,8 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
         "smtp_client_succeeds_after_a_refusal",
         "smtp_client_empty_from_left_out",
         "smtp_client_greeting_not_checked",
+        "smtp_client_lf_commands",
+        "smtp_client_rcpt_250_only",
     ];
     if !mistakes.iter().any(|m| making(m)) {
         return model::send_mail(stream, from, to, message);
@@ -159,7 +167,10 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
         } else {
             (format!("MAIL FROM{colon}<{from}>"), &[250])
         },
-        (format!("RCPT TO{colon}<{to}>"), &[250, 251]),
+        (
+            format!("RCPT TO{colon}<{to}>"),
+            if making("smtp_client_rcpt_250_only") { &[250][..] } else { &[250, 251] },
+        ),
         ("DATA".to_string(), &[354]),
     ];
     if making("smtp_client_skips_ehlo") {
@@ -208,7 +219,8 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
     }
     for (i, (command, expected)) in commands.iter().enumerate() {
         if !(i == 0 && making("smtp_client_speaks_first")) {
-            writer.write_all(format!("{command}\r\n").as_bytes())?;
+            let end = if making("smtp_client_lf_commands") { "\n" } else { "\r\n" };
+            writer.write_all(format!("{command}{end}").as_bytes())?;
         }
         let reply = read_reply(&mut reader)?;
         if !accepts(&reply, expected) {
