@@ -446,7 +446,7 @@ fn refuses_a_malformed_header(session: &Session) -> Result<(), Failure> {
     let scratch = Scratch::new(session)?;
     let dir = scratch.folder(session, "inbox")?;
     let huge = vec![b'F'; 64 * 1024];
-    let headers: [(&[u8], &str); 9] = [
+    let headers: [(&[u8], &str); 12] = [
         (b"HELLO\n", "a line that is not a header"),
         (b"\n", "an empty line"),
         (b"FILE 5 3610a6 hello.txt\n", "a checksum of 6 hex digits"),
@@ -456,11 +456,15 @@ fn refuses_a_malformed_header(session: &Session) -> Result<(), Failure> {
         (b"FILE 5 3610a686 \n", "an empty name"),
         (b"FILE 5 3610a686 \xff\xfe.txt\n", "a name that is not UTF-8"),
         (&huge, "64 KiB without a `\\n`"),
+        (b"FILE +5 3610a686 hello.txt\n", "a length with a `+` (which `parse` takes)"),
+        // The CRC-32 of `hello 20` is 0x0cf79720: without its leading zero, 7 digits.
+        (b"FILE 8 cf79720 hello.txt\n", "a right checksum written in 7 hex digits"),
+        (b"FILE 8 +cf79720 hello.txt\n", "a checksum with a `+` (which `from_str_radix` takes)"),
     ];
     for (bad, what) in headers {
         session.note(format!("the sender sends {what}"));
-        let transfer =
-            Transfer { header: bad.to_vec(), data: b"hello".to_vec(), then_close: false };
+        let data = if bad.starts_with(b"FILE 8 ") { &b"hello 20"[..] } else { &b"hello"[..] };
+        let transfer = Transfer { header: bad.to_vec(), data: data.to_vec(), then_close: false };
         let outcome = receive_with(session, &dir, transfer)?;
         let if_silent = "a header read without a limit: read at most MAX_HEADER bytes of it with \
              `take`, then answer `error: ...` if no `\\n` came";
@@ -475,8 +479,8 @@ fn refuses_a_malformed_header(session: &Session) -> Result<(), Failure> {
             &dir,
             outcome,
             "a malformed header accepted: the header is exactly `FILE <len> <crc> <name>`, with \
-             single spaces (not `split_whitespace`), `FILE` in capitals, 8 hex digits and a \
-             name; use `Header::parse`",
+             single spaces (not `split_whitespace`), `FILE` in capitals, decimal digits only \
+             for the length, exactly 8 hex digits for the CRC, and a name; use `Header::parse`",
         )?;
     }
     Ok(())

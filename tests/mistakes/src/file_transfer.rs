@@ -66,6 +66,11 @@ pub const MISTAKES: &[Mistake] = &[
         "split_whitespace",
     ),
     (
+        "file_transfer_header_lenient_numbers",
+        &["file_transfer::refuses_a_malformed_header"],
+        "exactly 8 hex digits",
+    ),
+    (
         "file_transfer_temp_name_without_name_check",
         &["file_transfer::refuses_names_that_leave_the_folder"],
         "leaves the folder accepted",
@@ -189,6 +194,7 @@ fn receiving_mistake() -> bool {
         "file_transfer_header_split_on_whitespace",
         "file_transfer_receive_unwraps_the_header_text",
         "file_transfer_temp_name_without_name_check",
+        "file_transfer_header_lenient_numbers",
     ]
     .iter()
     .any(|name| making(name))
@@ -227,7 +233,9 @@ fn receive_into(
     } else {
         String::from_utf8(bytes).map_err(|_| refuse("bad header"))?
     };
-    let header = if making("file_transfer_header_split_on_whitespace") {
+    let header = if making("file_transfer_header_lenient_numbers") {
+        parse_lenient_numbers(&line)
+    } else if making("file_transfer_header_split_on_whitespace") {
         parse_loosely(&line)
     } else {
         line.strip_suffix('\n').and_then(Header::parse)
@@ -320,6 +328,19 @@ fn parse_loosely(line: &str) -> Option<Header> {
     if !keyword.eq_ignore_ascii_case("FILE") || crc.len() != 8 {
         return None;
     }
+    Some(Header {
+        len: len.parse().ok()?,
+        crc: u32::from_str_radix(crc, 16).ok()?,
+        name: name.to_string(),
+    })
+}
+
+/// A header whose numbers are taken by `parse` and `from_str_radix` alone: a `+` sign
+/// and a CRC of any number of digits pass.
+fn parse_lenient_numbers(line: &str) -> Option<Header> {
+    let rest = line.strip_suffix('\n')?.strip_prefix("FILE ")?;
+    let (len, rest) = rest.split_once(' ')?;
+    let (crc, name) = rest.split_once(' ')?;
     Some(Header {
         len: len.parse().ok()?,
         crc: u32::from_str_radix(crc, 16).ok()?,
