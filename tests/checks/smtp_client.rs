@@ -95,7 +95,12 @@ fn rejects_malformed_replies(session: &Session) -> Result<(), Failure> {
     for (bytes, what) in cases {
         let got = read_fed(session, vec![bytes.to_vec()], Then::StayOpen)?;
         if !matches!(got, Err(SmtpError::Malformed(_))) {
-            let mistake = if matches!(got, Err(SmtpError::Io(_))) {
+            let mistake = if matches!(&got, Ok(reply) if reply.lines.len() == 1 && bytes.starts_with(b"250-"))
+            {
+                "stopping after the first line of a reply: `250-` (a dash) means more lines \
+                 follow, each with the same code; read on to the line whose code is followed by \
+                 a space"
+            } else if matches!(got, Err(SmtpError::Io(_))) {
                 "an I/O error for a reply that came whole but breaks the syntax: that is \
                  `SmtpError::Malformed`; read bytes (`read_until`) rather than a `String`, \
                  whose `read_line` fails on bytes that are not UTF-8"
@@ -367,7 +372,9 @@ fn expect_abort(
         sent.len() == commands.len() && sent.iter().zip(commands).all(|(s, c)| s.starts_with(c));
     if !same {
         let mistake = if sent.last() != Some(&"QUIT") {
-            "no `QUIT` after the failure: say goodbye before returning the error"
+            "no `QUIT` after the failure: say goodbye before returning the error; or replies \
+             read out of step (a reply of several lines, `250-` … `250 `, read as one line \
+             leaves its other lines to be taken for the replies to the next commands)"
         } else if sent.len() > commands.len() {
             "going on after a failed step: stop at the first reply that has the wrong code, \
              then send `QUIT`"
