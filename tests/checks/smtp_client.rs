@@ -389,15 +389,42 @@ fn expect_abort(
     Ok(())
 }
 
+/// Expects the error `Refused` by the reply `code` to name the step and the codes it
+/// needed as the doc comment of `SmtpError::Refused` says; other outcomes are left to
+/// `expect_abort`.
+fn expect_step(
+    session: &Session,
+    got: &Result<(), SmtpError>,
+    code: u16,
+    step: &str,
+    expected: &[u16],
+) -> Result<(), Failure> {
+    if let Err(SmtpError::Refused { step: got_step, expected: got_expected, reply }) = got {
+        if reply.code == code && (got_step != step || *got_expected != expected) {
+            return Err(session.wrong(
+                format!("Refused {{ step: {step:?}, expected: {expected:?}, .. }}"),
+                format!(
+                    "Refused {{ step: {got_step:?}, expected: {got_expected:?}, .. }}: `step` is \
+                     the command line as sent (or \"the greeting\", \"the message\"), and \
+                     `expected` every code that would have let the client go on"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn aborts_when_the_recipient_is_rejected(session: &Session) -> Result<(), Failure> {
     let options = Options { reject_recipient: true, ..Options::default() };
     let (got, seen) = send(session, options, "alice@example.org", "nobody@example.com", MESSAGE)?;
+    expect_step(session, &got, 550, "RCPT TO:<nobody@example.com>", &[250, 251])?;
     expect_abort(session, got, &seen, 550, &["EHLO ", "MAIL FROM:", "RCPT TO:", "QUIT"])
 }
 
 fn aborts_on_a_refusing_greeting(session: &Session) -> Result<(), Failure> {
     let options = Options { greeting: 554, ..Options::default() };
     let (got, seen) = send(session, options, "alice@example.org", "bob@example.com", MESSAGE)?;
+    expect_step(session, &got, 554, "the greeting", &[220])?;
     expect_abort(session, got, &seen, 554, &["QUIT"])
 }
 

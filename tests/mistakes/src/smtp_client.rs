@@ -80,6 +80,11 @@ pub const MISTAKES: &[Mistake] = &[
         &["smtp_client::sends_a_message_in_order", "smtp_client::waits_for_each_reply"],
         "RFC 5321, section 2.3.8",
     ),
+    (
+        "smtp_client_step_is_the_verb",
+        &["smtp_client::aborts_when_the_recipient_is_rejected"],
+        "the command line as sent",
+    ),
     ("smtp_client_rcpt_250_only", &["smtp_client::goes_on_after_251_for_a_recipient"], "251"),
     (
         "smtp_client_greeting_not_checked",
@@ -153,6 +158,7 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
         "smtp_client_greeting_not_checked",
         "smtp_client_lf_commands",
         "smtp_client_rcpt_250_only",
+        "smtp_client_step_is_the_verb",
     ];
     if !mistakes.iter().any(|m| making(m)) {
         return model::send_mail(stream, from, to, message);
@@ -198,9 +204,13 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
             expected.contains(&reply.code)
         }
     };
-    let refused = |step: &str, reply: Reply| SmtpError::Refused {
-        step: step.into(),
-        expected: &[250],
+    let refused = |step: &str, expected: &'static [u16], reply: Reply| SmtpError::Refused {
+        step: if making("smtp_client_step_is_the_verb") {
+            step.split([' ', ':']).next().unwrap_or(step).into()
+        } else {
+            step.into()
+        },
+        expected,
         reply,
     };
     let quit = |writer: &mut TcpStream, reader: &mut BufReader<TcpStream>| {
@@ -215,7 +225,7 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
     let greeting = read_reply(&mut reader)?;
     if !making("smtp_client_greeting_not_checked") && !accepts(&greeting, &[220]) {
         quit(&mut writer, &mut reader);
-        return Err(refused("the greeting", greeting));
+        return Err(refused("the greeting", &[220], greeting));
     }
     for (i, (command, expected)) in commands.iter().enumerate() {
         if !(i == 0 && making("smtp_client_speaks_first")) {
@@ -228,19 +238,19 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
             if making("smtp_client_succeeds_after_a_refusal") {
                 return Ok(());
             }
-            return Err(refused(command, reply));
+            return Err(refused(command, expected, reply));
         }
     }
     writer.write_all(&dot_stuff(message))?;
     let reply = read_reply(&mut reader)?;
     if !accepts(&reply, &[250]) {
         quit(&mut writer, &mut reader);
-        return Err(refused("the message", reply));
+        return Err(refused("the message", &[250], reply));
     }
     writer.write_all(b"QUIT\r\n")?;
     let reply = read_reply(&mut reader)?;
     if !accepts(&reply, &[221]) {
-        return Err(refused("QUIT", reply));
+        return Err(refused("QUIT", &[221], reply));
     }
     Ok(())
 }
