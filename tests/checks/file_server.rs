@@ -878,12 +878,14 @@ fn serves_several_clients_at_once(session: &Session) -> Result<(), Failure> {
 
 /// How many clients wait at once in `serves_hundreds_of_clients_and_some_that_stop_reading`.
 const CROWD: usize = 200;
+/// How many of the crowd connect before each check that the server still answers.
+const BATCH: usize = 50;
 
 fn serves_hundreds_of_clients_and_some_that_stop_reading(session: &Session) -> Result<(), Failure> {
     with_server(session, |_server, addr, site| {
         // A file larger than loopback's socket buffers: a server writing it to a client
         // that does not read is stuck in `write_all` until that client goes.
-        let big = vec![b'b'; 16 << 20];
+        let big = vec![b'b'; 6 << 20];
         std::fs::write(site.root.join("big.bin"), &big)
             .map_err(|err| session.wrong("a large file for the check", err))?;
         let mut crowd = Vec::with_capacity(CROWD + 2);
@@ -894,31 +896,40 @@ fn serves_hundreds_of_clients_and_some_that_stop_reading(session: &Session) -> R
                 std::io::Write::write_all(&mut slow, b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
             crowd.push(slow);
         }
-        session.note("two clients ask for big.bin (16 MiB) and never read");
-        for i in 0..CROWD {
-            let stream = std::net::TcpStream::connect_timeout(&addr, WAIT).map_err(|err| {
-                session.note(format!("client {} of the crowd: ✗ {err}", i + 1));
-                session.wrong(
-                    format!("the server to take {CROWD} connections at once"),
-                    "the server stopped accepting while others were connected: accept every \
-                     connection at once and hand it to a thread of its own",
+        session.note("two clients ask for big.bin (6 MiB) and never read");
+        // In batches, each followed by a request that must be answered: accepting is first
+        // come, first served, so that answer shows every earlier connection was accepted,
+        // and the kernel's queue of connections waiting for `accept` never overflows.
+        for batch in 0..CROWD / BATCH {
+            for i in 0..BATCH {
+                let stream = std::net::TcpStream::connect_timeout(&addr, WAIT).map_err(|err| {
+                    session.note(format!("client {} of the crowd: ✗ {err}", batch * BATCH + i + 1));
+                    session.wrong(
+                        format!("the server to take {CROWD} connections at once"),
+                        "the server stopped accepting while others were connected: accept \
+                         every connection at once and hand it to a thread of its own",
+                    )
+                })?;
+                let _ = std::io::Write::write_all(&mut &stream, b"GET /hello.txt HT");
+                crowd.push(stream);
+            }
+            let waiting = (batch + 1) * BATCH;
+            session.note(format!("{waiting} clients in all have each sent half a request line"));
+            let name = format!("bob{}", batch + 1);
+            let got =
+                exchange(session, addr, &name, &["GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n"])
+                    .map_err(|_| {
+                        session.wrong(
+                    format!("an answer to {name} while {waiting} clients wait and 2 do not read"),
+                    "a fixed number of threads (a pool of workers, as in the Rust book's last \
+                         chapter) that the waiting clients hold: every connection needs its own \
+                         thread, since a client may wait, or stop reading, for as long as it likes",
                 )
-            })?;
-            let _ = std::io::Write::write_all(&mut &stream, b"GET /hello.txt HT");
-            crowd.push(stream);
-        }
-        session.note(format!("{CROWD} more clients each send half a request line and wait"));
-        let got = exchange(session, addr, "bob", &["GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n"])
-            .map_err(|_| {
-            session.wrong(
-                format!("an answer to bob while {CROWD} clients wait and 2 do not read"),
-                "a fixed number of threads (a pool of workers, as in the Rust book's last \
-                     chapter) that the waiting clients hold: every connection needs its own \
-                     thread, since a client may wait, or stop reading, for as long as it likes",
-            )
-        })?;
-        if got.status() != 200 || got.body != HELLO {
-            return Err(session.wrong("200 and hello.txt for bob", "a request read wrongly"));
+                    })?;
+            if got.status() != 200 || got.body != HELLO {
+                return Err(session
+                    .wrong(format!("200 and hello.txt for {name}"), "a request read wrongly"));
+            }
         }
         drop(crowd);
         Ok(())
