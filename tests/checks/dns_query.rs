@@ -10,7 +10,7 @@ use grader::program::Finished;
 use grader::{Check, Failure, Session, WAIT};
 use subject::dns_query::{DnsError, Header, Record, RecordData, Response};
 
-pub const CHECKS: &[Check] = grader::checks!("dns_query": encodes_a_name_as_labels, rejects_empty_and_overlong_labels_and_names, builds_a_query_as_rfc_1035_lays_it_out, reads_the_header, follows_compression_pointers, rejects_pointer_loops_and_pointers_out_of_bounds, parses_a_real_reply_with_compressed_names, parses_a_cname_chain_with_pointers_into_record_data, collects_the_addresses_of_the_asked_type, ignores_the_z_ad_and_cd_bits, refuses_address_records_of_the_wrong_length, reports_nxdomain_and_other_error_codes, reports_a_truncated_reply, rejects_a_reply_that_is_not_a_response, ignores_replies_with_another_id, ignores_replies_from_other_addresses, gives_up_after_the_timeout, prints_one_address_per_line, reports_errors_in_one_line);
+pub const CHECKS: &[Check] = grader::checks!("dns_query": encodes_a_name_as_labels, rejects_empty_and_overlong_labels_and_names, builds_a_query_as_rfc_1035_lays_it_out, reads_the_header, follows_compression_pointers, reads_a_label_that_is_not_utf8, rejects_pointer_loops_and_pointers_out_of_bounds, parses_a_real_reply_with_compressed_names, parses_a_cname_chain_with_pointers_into_record_data, collects_the_addresses_of_the_asked_type, ignores_the_z_ad_and_cd_bits, refuses_address_records_of_the_wrong_length, reports_nxdomain_and_other_error_codes, reports_a_truncated_reply, rejects_a_reply_that_is_not_a_response, ignores_replies_with_another_id, ignores_replies_from_other_addresses, gives_up_after_the_timeout, prints_one_address_per_line, reports_errors_in_one_line);
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -136,6 +136,7 @@ fn encodes_a_name_as_labels(session: &Session) -> Result<(), Failure> {
         ("a", labels(&["a"])),
         (".", vec![0]),
         ("", vec![0]),
+        ("caf\u{e9}.test", labels(&["caf\u{e9}", "test"])),
         (&format!("{long}.test"), labels(&[&long, "test"])),
     ];
     for (name, want) in cases {
@@ -148,6 +149,17 @@ fn encodes_a_name_as_labels(session: &Session) -> Result<(), Failure> {
                 return Err(session.wrong(
                     "encode_name to append to `out`, keeping what was there (the query's header)",
                     "replacing or clearing `out`: push onto it, or `extend_from_slice`",
+                ));
+            }
+            Ok(out)
+                if !name.is_ascii()
+                    && out.len() > 1
+                    && usize::from(out[1]) == "caf\u{e9}".chars().count() =>
+            {
+                return Err(session.wrong(
+                    format!("{name:?} as {}", hex(&want)),
+                    "a label's length counted in characters: it is the number of bytes \
+                     (`str::len`), and `\u{e9}` takes two in UTF-8",
                 ));
             }
             Ok(_) => {
@@ -177,7 +189,8 @@ fn rejects_empty_and_overlong_labels_and_names(session: &Session) -> Result<(), 
     let l64 = "y".repeat(64);
     let wire_255 = format!("{l63}.{l63}.{l63}.{}", "z".repeat(61));
     let wire_256 = format!("{l63}.{l63}.{l63}.{}", "z".repeat(62));
-    let cases: [(&str, bool, &str); 6] = [
+    let wide = "\u{e9}".repeat(32);
+    let cases: [(&str, bool, &str); 7] = [
         ("a..b", false, "an empty label between two dots"),
         (".a", false, "an empty label before the first dot"),
         (&format!("{l64}.test"), false, "a label of 64 bytes: a label is at most 63"),
@@ -188,11 +201,20 @@ fn rejects_empty_and_overlong_labels_and_names(session: &Session) -> Result<(), 
         ),
         (&wire_255, true, "a name of exactly 255 bytes on the wire, the most allowed"),
         (&format!("{l63}.test"), true, "a label of exactly 63 bytes"),
+        // After the ASCII cases: a program that gets here counts ASCII labels right.
+        (&wide, false, "a label of 32 `\u{e9}`: 32 characters, but 64 bytes"),
     ];
     for (name, allowed, what) in cases {
         let got = encode(session, name)?;
         match (got, allowed) {
             (Ok(_), true) | (Err(DnsError::BadName(_)), false) => {}
+            (Ok(_), false) if !name.is_ascii() => {
+                return Err(session.wrong(
+                    format!("Err(DnsError::BadName) for {what}"),
+                    "a label's length counted in characters: the limit of 63 is in bytes \
+                     (`str::len`), and `\u{e9}` takes two in UTF-8",
+                ));
+            }
             (Ok(_), false) => {
                 return Err(session.wrong(
                     format!("Err(DnsError::BadName) for {what}"),
@@ -354,6 +376,23 @@ fn follows_compression_pointers(session: &Session) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// A name whose label is not UTF-8 may be read lossily or refused, but never panic.
+fn reads_a_label_that_is_not_utf8(session: &Session) -> Result<(), Failure> {
+    let msg = [&[0u8; 12][..], &[2, 0xff, 0xfe, 3, b'c', b'o', b'm', 0]].concat();
+    session.note(format!("read_name at 12 of {}: a label of the bytes ff fe", hex(&msg)));
+    let got = session
+        .call("dns_query::read_name", WAIT, move || subject::dns_query::read_name(&msg, 12))?;
+    session.note(format!("read_name = {got:?}"));
+    match got {
+        Ok((_, 20)) | Err(DnsError::Malformed(_)) => Ok(()),
+        other => Err(session.wrong(
+            "Ok((the name read lossily, 20)) or Err(DnsError::Malformed) for a label of bytes \
+             that are not UTF-8",
+            format!("{other:?}: the name ends just past its zero byte, at 20"),
+        )),
+    }
 }
 
 fn rejects_pointer_loops_and_pointers_out_of_bounds(session: &Session) -> Result<(), Failure> {

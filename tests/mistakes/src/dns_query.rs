@@ -130,6 +130,15 @@ pub const MISTAKES: &[Mistake] = &[
         &["dns_query::refuses_address_records_of_the_wrong_length"],
         "wrong length let through",
     ),
+    (
+        "dns_label_length_in_chars",
+        &[
+            "dns_query::encodes_a_name_as_labels",
+            "dns_query::rejects_empty_and_overlong_labels_and_names",
+        ],
+        "counted in characters",
+    ),
+    ("dns_label_unwraps_utf8", &["dns_query::reads_a_label_that_is_not_utf8"], "not to panic"),
     ("dns_read_timeout_as_io_error", &["dns_query::gives_up_after_the_timeout"], "WouldBlock"),
 ];
 
@@ -147,10 +156,15 @@ pub fn encode_name(name: &str, out: &mut Vec<u8>) -> Result<(), DnsError> {
     let mut wire = Vec::new();
     if !dotless.is_empty() {
         for label in dotless.split('.') {
-            if label.is_empty() || label.len() > label_limit {
+            let len = if making("dns_label_length_in_chars") {
+                label.chars().count()
+            } else {
+                label.len()
+            };
+            if label.is_empty() || len > label_limit {
                 return Err(DnsError::BadName(format!("bad label in {name:?}")));
             }
-            wire.push(label.len() as u8);
+            wire.push(len as u8);
             wire.extend_from_slice(label.as_bytes());
         }
     }
@@ -202,6 +216,16 @@ pub fn parse_header(msg: &[u8]) -> Result<Header, DnsError> {
 pub fn read_name(msg: &[u8], start: usize) -> Result<(String, usize), DnsError> {
     if making("dns_indexes_without_bounds") {
         return read_name_trusting(msg, start);
+    }
+    if making("dns_label_unwraps_utf8") {
+        let (name, end) = model::read_name(msg, start)?;
+        let mut at = start;
+        while let Some(&len) = msg.get(at).filter(|&&len| len != 0 && len < 0x40) {
+            let label = &msg[at + 1..at + 1 + usize::from(len)];
+            String::from_utf8(label.to_vec()).unwrap();
+            at += 1 + usize::from(len);
+        }
+        return Ok((name, end));
     }
     let own = [
         "dns_name_ends_after_the_jump",
