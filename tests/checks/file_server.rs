@@ -135,6 +135,15 @@ fn rejects_malformed_request_heads(session: &Session) -> Result<(), Failure> {
             return Err(session.wrong(format!("Err(Malformed(..)) for {what}: {head:?}"), mistake));
         }
     }
+    let not_text = b"GET /caf\xe9.txt HTTP/1.1\r\nHost: x\r\n\r\n".to_vec();
+    let got = read_fed(session, vec![not_text], Then::StayOpen, STUCK_AT_THE_END_OF_THE_HEAD)?;
+    if !matches!(got, Err(BadRequest::Malformed(_))) {
+        return Err(session.wrong(
+            "Err(Malformed(..)) for a request line that is not UTF-8 (a Latin-1 `\u{e9}`)",
+            "a line that is not UTF-8 is malformed: `String::from_utf8` returns an error to \
+             answer with 400, not to `unwrap()`, and not to be read lossily",
+        ));
+    }
     Ok(())
 }
 

@@ -115,7 +115,19 @@ pub const MISTAKES: &[Mistake] = &[
         &["file_server::serves_files_over_http"],
         "stopped listening",
     ),
-    ("file_server_unwraps_utf8", &["file_server::answers_bad_requests_and_keeps_serving"], "panic"),
+    (
+        "file_server_unwraps_utf8",
+        &[
+            "file_server::answers_bad_requests_and_keeps_serving",
+            "file_server::rejects_malformed_request_heads",
+        ],
+        "panic",
+    ),
+    (
+        "file_server_reads_lossily",
+        &["file_server::rejects_malformed_request_heads"],
+        "not to be read lossily",
+    ),
     ("file_server_lf_line_ends", &["file_server::writes_a_response_head_then_body"], "`\\n` alone"),
     ("file_server_head_sends_the_body", &["file_server::answers_head_without_a_body"], "HEAD"),
 ];
@@ -127,6 +139,7 @@ pub fn read_request(reader: &mut impl BufRead) -> Result<Request, BadRequest> {
         "file_server_lenient_field_names",
         "file_server_forgets_host",
         "file_server_unwraps_utf8",
+        "file_server_reads_lossily",
         "file_server_431_for_a_long_request_line",
         "file_server_demands_host_in_http_1_0",
         "file_server_cut_head_is_malformed",
@@ -165,6 +178,9 @@ pub fn read_request(reader: &mut impl BufRead) -> Result<Request, BadRequest> {
         }
         if making("file_server_unwraps_utf8") {
             return Ok(String::from_utf8(bytes).unwrap());
+        }
+        if making("file_server_reads_lossily") {
+            return Ok(String::from_utf8_lossy(&bytes).into_owned());
         }
         String::from_utf8(bytes).map_err(|_| BadRequest::Malformed("not text".into()))
     };
