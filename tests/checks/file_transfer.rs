@@ -514,7 +514,9 @@ fn transfers_a_file_between_the_two_programs(session: &Session) -> Result<(), Fa
     if fs::read(&stored).unwrap_or_default() != data {
         return Err(session.wrong(
             format!("{} to hold the file sent", stored.display()),
-            "a file changed on the way",
+            "the bytes stored differ from the file sent: file-send sends exactly the file after \
+             the header, and file-receive stores exactly the `len` bytes after it (the in-process \
+             checks of send_file and receive_file above say which)",
         ));
     }
     Ok(())
