@@ -562,6 +562,15 @@ fn server_addr(url: &str) -> String {
 fn reports_what_it_cannot_fetch(session: &Session) -> Result<(), Failure> {
     let finished = session.run_with_args_to_end("http-get", &["https://127.0.0.1:9/"], "")?;
     expect_one_clear_error(session, &finished, "the URL is https://")?;
+    // The program prints the URL, then the error: look past the URL for the reason.
+    let reason = finished.stderr().replacen("https://127.0.0.1:9/", "", 1);
+    if !reason.contains("not supported") {
+        return Err(session.wrong(
+            "an error line that says https:// is not supported (`UrlError::Unsupported`'s words)",
+            "an error that does not say why: return `UrlError::Unsupported(\"https\")`, whose \
+             `Display` names the scheme, and let the program print it",
+        ));
+    }
     let addr = {
         let listener =
             TcpListener::bind("127.0.0.1:0").map_err(|err| session.wrong("a free port", err))?;

@@ -74,6 +74,11 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     ("http_client_prints_crlf", &["http_client::fetches_a_url_and_prints_the_response"], "CRLF"),
     ("http_client_unwraps", &["http_client::reports_what_it_cannot_fetch"], "unwrap"),
+    (
+        "http_client_https_as_no_host",
+        &["http_client::reports_what_it_cannot_fetch", "http_client::rejects_urls_it_cannot_fetch"],
+        "Unsupported",
+    ),
     ("http_client_keeps_the_fragment", &["http_client::parses_http_urls"], "fragment"),
     (
         "http_client_status_code_sliced",
@@ -100,6 +105,9 @@ pub fn parse_url(url: &str) -> Result<Url, UrlError> {
     }
     if making("http_client_unwraps") {
         return Ok(model::parse_url(url).unwrap());
+    }
+    if making("http_client_https_as_no_host") && url.starts_with("https://") {
+        return Err(UrlError::NoHost);
     }
     let mut parsed = model::parse_url(url)?;
     if making("http_client_keeps_the_fragment") {
