@@ -12,7 +12,7 @@ use subject::file_server::{
     BAD_REQUEST, BadRequest, FORBIDDEN, MAX_HEAD, Request, Response, Status,
 };
 
-pub const CHECKS: &[Check] = grader::checks!("file_server": reads_a_request_head, rejects_malformed_request_heads, refuses_a_head_over_the_cap, reports_a_client_that_leaves_mid_head, maps_targets_to_files_under_the_folder, refuses_dot_dot_in_any_spelling, names_content_types, answers_get_with_the_file, answers_404_for_what_is_not_a_file, answers_405_to_other_methods, answers_501_to_unknown_methods, answers_head_without_a_body, writes_a_response_head_then_body, serves_files_over_http, refuses_paths_outside_the_folder, answers_bad_requests_and_keeps_serving, serves_several_clients_at_once, serves_hundreds_of_clients_and_some_that_stop_reading);
+pub const CHECKS: &[Check] = grader::checks!("file_server": reads_a_request_head, rejects_malformed_request_heads, refuses_a_head_over_the_cap, reports_a_client_that_leaves_mid_head, maps_targets_to_files_under_the_folder, refuses_dot_dot_in_any_spelling, names_content_types, answers_get_with_the_file, answers_404_for_what_is_not_a_file, answers_405_to_other_methods, answers_501_to_unknown_methods, answers_head_without_a_body, writes_a_response_head_then_body, serves_files_over_http, refuses_paths_outside_the_folder, answers_bad_requests_and_keeps_serving, serves_several_clients_at_once, serves_hundreds_of_clients_and_some_that_stop_reading, sets_the_idle_timeout_on_each_connection);
 
 /// Reads a request with the code under test from a client that sends `bytes` in their
 /// pieces and then does `then`; `if_stuck` is the likely mistake if it does not return.
@@ -962,4 +962,49 @@ fn serves_hundreds_of_clients_and_some_that_stop_reading(session: &Session) -> R
         drop(crowd);
         Ok(())
     })
+}
+
+fn sets_the_idle_timeout_on_each_connection(session: &Session) -> Result<(), Failure> {
+    let site = Site::new(session)?;
+    let (mut client, theirs) = grader::peer::tcp_pair(session, "client")?;
+    // A second handle on the server's end of the connection: a socket's read timeout is
+    // the socket's own, so this handle sees what handle_connection sets.
+    let probe = theirs.try_clone().map_err(|err| session.wrong("a usable connection", err))?;
+    client.send(b"GET /hello.txt HT");
+    session.note("the client sends half a request line, then waits");
+    let watcher = std::thread::spawn(move || {
+        let started = std::time::Instant::now();
+        let mut seen = None;
+        while seen.is_none() && started.elapsed() < WAIT {
+            seen = probe.read_timeout().ok().flatten();
+            if seen.is_none() {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+        }
+        // Done looking: the client leaves, so handle_connection sees the end and returns.
+        drop(client);
+        seen
+    });
+    let root = site.root.clone();
+    let returned = session.call("file_server::handle_connection", WAIT + WAIT, move || {
+        subject::file_server::handle_connection(theirs, &root)
+    });
+    let seen = watcher.join().unwrap_or_default();
+    session.note(format!("the connection's read timeout, as handle_connection set it: {seen:?}"));
+    let _ = returned?; // Ok or an error: either way it returned once the client left
+    let idle = subject::file_server::IDLE;
+    if seen != Some(idle) {
+        return Err(session.wrong(
+            format!("a read timeout of IDLE ({idle:?}) on the connection"),
+            match seen {
+                None => "no read timeout: a client that connects and says nothing holds its \
+                         thread forever; `set_read_timeout(Some(IDLE))` before reading"
+                    .to_string(),
+                Some(other) => {
+                    format!("a read timeout of {other:?}: the constant IDLE says how long")
+                }
+            },
+        ));
+    }
+    Ok(())
 }

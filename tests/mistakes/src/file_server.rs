@@ -88,6 +88,11 @@ pub const MISTAKES: &[Mistake] = &[
         "`Gone`",
     ),
     (
+        "file_server_no_idle_timeout",
+        &["file_server::sets_the_idle_timeout_on_each_connection"],
+        "no read timeout",
+    ),
+    (
         "file_server_extension_case_sensitive",
         &["file_server::names_content_types"],
         "case-sensitively",
@@ -374,7 +379,9 @@ pub fn serve(listener: TcpListener, root: PathBuf) -> io::Result<()> {
 }
 
 pub fn handle_connection(stream: TcpStream, root: &Path) -> io::Result<()> {
-    stream.set_read_timeout(Some(IDLE))?;
+    if !making("file_server_no_idle_timeout") {
+        stream.set_read_timeout(Some(IDLE))?;
+    }
     let mut reader = BufReader::new(stream.try_clone()?);
     let response = match read_request(&mut reader) {
         Ok(request) => answer(root, &request),
