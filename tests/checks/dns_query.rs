@@ -275,9 +275,15 @@ fn builds_a_query_as_rfc_1035_lays_it_out(session: &Session) -> Result<(), Failu
         subject::dns_query::build_query(1, &long, 1)
     })?;
     if refused.is_ok() {
+        let encoded = encode(session, &"x".repeat(64))?;
         return Err(session.wrong(
             "build_query to refuse a name with a 64-byte label",
-            "not passing on encode_name's error: use `?`",
+            if encoded.is_ok() {
+                "encode_name itself accepts a label of 64 bytes (a label is 1 to 63 bytes): \
+                 the check rejects_empty_and_overlong_labels_and_names says more"
+            } else {
+                "not passing on encode_name's error: use `?`"
+            },
         ));
     }
     Ok(())
