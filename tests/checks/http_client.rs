@@ -286,8 +286,28 @@ fn reads_a_body_by_content_length(session: &Session) -> Result<(), Failure> {
         "HTTP/1.1 200 OK",
         &[("Content-Type", "text/plain"), ("Content-Length", &length)],
         body.as_bytes(),
-    )
-    .map(drop)
+    )?;
+    let got = read_canned(
+        session,
+        pieces(&["HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\n\r\n", "hello"]),
+        Then::StayOpen,
+        "the body read until the close although `Content-Length: 5, 5` gave its end: a list \
+         of equal lengths is that length (RFC 9110, section 8.6)",
+    )?;
+    expect_response(session, got, "HTTP/1.1 200 OK", &[("Content-Length", "5, 5")], b"hello")
+        .map_err(|failure| match failure {
+            Failure::Wrong { expected, mistake } if mistake.contains("returned the error") => {
+                session.wrong(
+                    expected,
+                    format!(
+                        "{mistake}; `Content-Length: 5, 5` is a list of equal lengths, which is \
+                         that length (RFC 9110, section 8.6)"
+                    ),
+                )
+            }
+            other => other,
+        })
+        .map(drop)
 }
 
 fn matches_header_names_in_any_case(session: &Session) -> Result<(), Failure> {
@@ -470,14 +490,30 @@ fn reports_a_body_cut_short(session: &Session) -> Result<(), Failure> {
     ] {
         let got =
             read_canned(session, pieces(&[response]), Then::Close, "a body read past the close")?;
-        if let Ok(got) = got {
-            session.note(format!("read_response = Ok, body {}", show(&got.body)));
-            return Err(session.wrong(
-                "an error: the connection closed before the body was complete",
-                "taking the end of the connection as the end of a body that said how long it \
-                 is: fewer bytes than Content-Length or a chunk says, or no last chunk, is an \
-                 error (`io::ErrorKind::UnexpectedEof`)",
-            ));
+        match got {
+            Ok(got) => {
+                session.note(format!("read_response = Ok, body {}", show(&got.body)));
+                return Err(session.wrong(
+                    "an error: the connection closed before the body was complete",
+                    "taking the end of the connection as the end of a body that said how long \
+                     it is: fewer bytes than Content-Length or a chunk says, or no last chunk, \
+                     is an error (`io::ErrorKind::UnexpectedEof`)",
+                ));
+            }
+            Err(err) if err.kind() != std::io::ErrorKind::UnexpectedEof => {
+                session.note(format!("read_response returned the error {err:?}"));
+                return Err(session.wrong(
+                    "an `io::ErrorKind::UnexpectedEof` error: the connection closed before the \
+                     body was complete",
+                    format!(
+                        "an error of kind {:?}: a body cut short is UnexpectedEof, as the doc \
+                         comment says (InvalidData is for what breaks the syntax); count the \
+                         bytes a chunk or Content-Length promised against those that came",
+                        err.kind()
+                    ),
+                ));
+            }
+            Err(_) => {}
         }
     }
     Ok(())
@@ -490,6 +526,25 @@ fn rejects_a_malformed_response(session: &Session) -> Result<(), Failure> {
             "a status code whose third character, `\u{e9}`, takes two bytes",
         ),
         ("SSH-2.0-OpenSSH_9.6\r\n", "a status line that is not `HTTP/1.x <code> ...`"),
+        ("ICY 200 OK\r\nContent-Length: 0\r\n\r\n", "a status line that is not HTTP/1.x"),
+        ("HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n", "a status code of four digits"),
+        (
+            "HTTP/1.1 200 OK\r\n: no name\r\nContent-Length: 0\r\n\r\n",
+            "a field line with an empty name",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nContent-Length : 5\r\n\r\nhello",
+            "a space between a field name and its `:` (RFC 9112, section 5.1)",
+        ),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 5, 6\r\n\r\nhello!", "two different Content-Lengths"),
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n+5\r\nhello\r\n0\r\n\r\n",
+            "a chunk size with a `+` (which `from_str_radix` takes)",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhello\r\n0\r\n\r\n",
+            "a chunk longer than its size says",
+        ),
         ("HTTP/1.1 OK\r\n\r\n", "a status line without a three-digit code"),
         ("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "a header line without `:`"),
         (
@@ -503,13 +558,27 @@ fn rejects_a_malformed_response(session: &Session) -> Result<(), Failure> {
     ] {
         let got =
             read_canned(session, pieces(&[response]), Then::Close, "a malformed response read")?;
-        if let Ok(got) = got {
-            session.note(format!("read_response({response:?}) = Ok({got:?})"));
-            return Err(session.wrong(
-                format!("an error for {what}"),
-                "accepting what breaks the syntax: a client that guesses reads the body wrong; \
-                 return an `io::ErrorKind::InvalidData` error",
-            ));
+        match got {
+            Ok(got) => {
+                session.note(format!("read_response({response:?}) = Ok({got:?})"));
+                return Err(session.wrong(
+                    format!("an error for {what}"),
+                    "accepting what breaks the syntax: a client that guesses reads the body \
+                     wrong; return an `io::ErrorKind::InvalidData` error",
+                ));
+            }
+            Err(err) if err.kind() != std::io::ErrorKind::InvalidData => {
+                session.note(format!("read_response({response:?}) returned the error {err:?}"));
+                return Err(session.wrong(
+                    format!("an `io::ErrorKind::InvalidData` error for {what}"),
+                    format!(
+                        "an error of kind {:?}: what breaks the syntax is InvalidData, as the \
+                         doc comment says (UnexpectedEof is for a response cut short)",
+                        err.kind()
+                    ),
+                ));
+            }
+            Err(_) => {}
         }
     }
     Ok(())

@@ -79,6 +79,21 @@ pub const MISTAKES: &[Mistake] = &[
         &["http_client::reports_what_it_cannot_fetch", "http_client::rejects_urls_it_cannot_fetch"],
         "Unsupported",
     ),
+    (
+        "http_client_cut_body_as_invalid_data",
+        &["http_client::reports_a_body_cut_short"],
+        "a body cut short is UnexpectedEof",
+    ),
+    (
+        "http_client_syntax_error_as_other",
+        &["http_client::rejects_a_malformed_response"],
+        "what breaks the syntax is InvalidData",
+    ),
+    (
+        "http_client_length_list_unparsed",
+        &["http_client::reads_a_body_by_content_length"],
+        "list of equal lengths",
+    ),
     ("http_client_keeps_the_fragment", &["http_client::parses_http_urls"], "fragment"),
     (
         "http_client_status_code_sliced",
@@ -150,9 +165,21 @@ pub fn read_response(reader: &mut impl BufRead) -> io::Result<Response> {
         "http_client_status_code_sliced",
         "http_client_status_code_unchecked",
         "http_client_body_read_as_text",
+        "http_client_length_list_unparsed",
     ];
     if !mistakes.iter().any(|m| making(m)) {
-        return model::read_response(reader);
+        return model::read_response(reader).map_err(|err| {
+            use io::ErrorKind::{InvalidData, UnexpectedEof};
+            match err.kind() {
+                UnexpectedEof if making("http_client_cut_body_as_invalid_data") => {
+                    io::Error::new(InvalidData, err.to_string())
+                }
+                InvalidData if making("http_client_syntax_error_as_other") => {
+                    io::Error::other(err.to_string())
+                }
+                _ => err,
+            }
+        });
     }
     let head = if making("http_client_one_read_for_the_head") {
         let mut buf = [0; 4096];
