@@ -487,6 +487,14 @@ fn reports_a_failure_with_one_line_and_a_nonzero_exit(session: &Session) -> Resu
     let seen = server.finish();
     let finished = finished?;
     super::http_client::expect_one_clear_error(session, &finished, "the recipient is refused")?;
+    if !finished.stderr().contains("550") {
+        return Err(session.wrong(
+            "an error line that gives the server's reply, 550 and its text",
+            "an error that does not say why: return `SmtpError::Refused` with the reply, whose \
+             `Display` shows the step, the reply and the codes expected, and let the program \
+             print it",
+        ));
+    }
     if !seen.quit {
         return Err(session.wrong(
             "`QUIT` before giving up",

@@ -81,6 +81,11 @@ pub const MISTAKES: &[Mistake] = &[
         "RFC 5321, section 2.3.8",
     ),
     (
+        "smtp_client_refusal_without_the_reply",
+        &["smtp_client::reports_a_failure_with_one_line_and_a_nonzero_exit"],
+        "does not say why",
+    ),
+    (
         "smtp_client_step_is_the_verb",
         &["smtp_client::aborts_when_the_recipient_is_rejected"],
         "the command line as sent",
@@ -159,6 +164,7 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
         "smtp_client_lf_commands",
         "smtp_client_rcpt_250_only",
         "smtp_client_step_is_the_verb",
+        "smtp_client_refusal_without_the_reply",
     ];
     if !mistakes.iter().any(|m| making(m)) {
         return model::send_mail(stream, from, to, message);
@@ -204,14 +210,19 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
             expected.contains(&reply.code)
         }
     };
-    let refused = |step: &str, expected: &'static [u16], reply: Reply| SmtpError::Refused {
-        step: if making("smtp_client_step_is_the_verb") {
-            step.split([' ', ':']).next().unwrap_or(step).into()
-        } else {
-            step.into()
-        },
-        expected,
-        reply,
+    let refused = |step: &str, expected: &'static [u16], reply: Reply| {
+        if making("smtp_client_refusal_without_the_reply") {
+            return SmtpError::Io(std::io::Error::other("the server said no"));
+        }
+        SmtpError::Refused {
+            step: if making("smtp_client_step_is_the_verb") {
+                step.split([' ', ':']).next().unwrap_or(step).into()
+            } else {
+                step.into()
+            },
+            expected,
+            reply,
+        }
     };
     let quit = |writer: &mut TcpStream, reader: &mut BufReader<TcpStream>| {
         if !making("smtp_client_no_quit_on_failure") {
