@@ -279,6 +279,11 @@ fn maps_targets_to_files_under_the_folder(session: &Session) -> Result<(), Failu
             "the query (`?...`) names no file: drop it before anything else",
         ),
         ("/./hello.txt", "hello.txt", ""),
+        (
+            "/a+b.txt",
+            "a+b.txt",
+            "a `+` in a path is a plus sign: only HTML forms' query strings use `+` for a space",
+        ),
         ("/a%2fb", "a/b", "`%2f` decodes to `/`, which separates segments like any other"),
         (
             "//etc/passwd",

@@ -88,6 +88,11 @@ pub const MISTAKES: &[Mistake] = &[
         "`Gone`",
     ),
     (
+        "file_server_plus_as_space",
+        &["file_server::maps_targets_to_files_under_the_folder"],
+        "plus sign",
+    ),
+    (
         "file_server_no_idle_timeout",
         &["file_server::sets_the_idle_timeout_on_each_connection"],
         "no read timeout",
@@ -265,6 +270,9 @@ pub fn local_path(root: &Path, target: &str) -> Result<PathBuf, Status> {
             return Err(FORBIDDEN);
         }
         return Ok(root.join(&decoded[1..]));
+    }
+    if making("file_server_plus_as_space") {
+        return model::local_path(root, &target.replace('+', "%20"));
     }
     model::local_path(root, target)
 }

@@ -80,6 +80,11 @@ pub const MISTAKES: &[Mistake] = &[
         "Unsupported",
     ),
     (
+        "http_client_demands_a_reason",
+        &["http_client::reads_no_body_after_204_or_304"],
+        "may be empty",
+    ),
+    (
         "http_client_cut_body_as_invalid_data",
         &["http_client::reports_a_body_cut_short"],
         "a body cut short is UnexpectedEof",
@@ -168,6 +173,13 @@ pub fn read_response(reader: &mut impl BufRead) -> io::Result<Response> {
         "http_client_length_list_unparsed",
     ];
     if !mistakes.iter().any(|m| making(m)) {
+        if making("http_client_demands_a_reason") {
+            let response = model::read_response(reader)?;
+            if response.status_line.splitn(3, ' ').nth(2).is_none_or(str::is_empty) {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, "no reason phrase"));
+            }
+            return Ok(response);
+        }
         return model::read_response(reader).map_err(|err| {
             use io::ErrorKind::{InvalidData, UnexpectedEof};
             match err.kind() {
