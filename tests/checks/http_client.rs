@@ -504,6 +504,7 @@ fn reports_a_body_cut_short(session: &Session) -> Result<(), Failure> {
     for response in [
         "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly twenty bytes...",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nshort",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n8\r\nabcd",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
     ] {
         let got =
