@@ -10,12 +10,17 @@
 //!
 //! | request | status |
 //! |---|---|
-//! | `GET` or `HEAD` of a file under the folder | 200 OK, with the file (no body for `HEAD`) |
+//! | `GET` or `HEAD` of a file under the folder | 200 OK, with the file |
 //! | a path naming no file (or a folder) | 404 Not Found |
 //! | a path with a `..` segment, however spelled (`..`, `%2e%2e`, `.%2E`) | 403 Forbidden |
-//! | any other method (`POST`, `DELETE`, lowercase `get`, ...) | 405 Method Not Allowed, with `Allow: GET, HEAD` |
+//! | another method of [`KNOWN_METHODS`] (`POST`, `DELETE`, ...) | 405 Method Not Allowed, with `Allow: GET, HEAD` |
+//! | a method not in [`KNOWN_METHODS`] (`BREW`, and lowercase `get`: methods are case-sensitive) | 501 Not Implemented |
 //! | a request line or header field that breaks the syntax; HTTP/1.1 without one `Host` | 400 Bad Request |
-//! | a head longer than [`MAX_HEAD`] bytes | 431 Request Header Fields Too Large |
+//! | a request line that alone runs past [`MAX_HEAD`] bytes | 414 URI Too Long |
+//! | a head whose header fields take it past [`MAX_HEAD`] bytes | 431 Request Header Fields Too Large |
+//!
+//! A response to `HEAD` never has a body, whatever its status: it has the head the same
+//! request with `GET` would get, `Content-Length` included (RFC 9110, section 9.3.2).
 //!
 //! The request target is untrusted input: it is percent-decoded, then split into
 //! segments, and only plain names are joined onto the folder, so no file outside it is
@@ -35,8 +40,8 @@ use std::time::Duration;
 
 // ANCHOR: types
 /// The most bytes a request head may take, from the request line's first byte to the end
-/// of the empty line. A longer head is refused with 431, so no client can make the
-/// server read (and keep) without end.
+/// of the empty line. A longer head is refused (414 if the request line alone is too
+/// long, 431 otherwise), so no client can make the server read (and keep) without end.
 pub const MAX_HEAD: usize = 8 * 1024;
 
 /// How long a connection may sit idle before the server gives up on it.
@@ -67,7 +72,15 @@ pub const BAD_REQUEST: Status = Status(400, "Bad Request");
 pub const FORBIDDEN: Status = Status(403, "Forbidden");
 pub const NOT_FOUND: Status = Status(404, "Not Found");
 pub const METHOD_NOT_ALLOWED: Status = Status(405, "Method Not Allowed");
+pub const URI_TOO_LONG: Status = Status(414, "URI Too Long");
 pub const HEAD_TOO_LARGE: Status = Status(431, "Request Header Fields Too Large");
+pub const NOT_IMPLEMENTED: Status = Status(501, "Not Implemented");
+
+/// The methods this server recognises: the eight RFC 9110 defines (section 9), spelled
+/// exactly so. It allows only `GET` and `HEAD`; another of these gets 405 Method Not
+/// Allowed (section 15.5.6), and any other method, 501 Not Implemented (section 15.6.2).
+pub const KNOWN_METHODS: &[&str] =
+    &["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE"];
 
 /// A request head, as read from the connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,7 +101,11 @@ pub struct Request {
 pub enum BadRequest {
     /// The head breaks the syntax of RFC 9112: answer 400 Bad Request.
     Malformed(String),
-    /// The head is longer than [`MAX_HEAD`]: answer 431.
+    /// The request line alone runs past [`MAX_HEAD`] bytes (no `\n` within them): answer
+    /// 414 URI Too Long (RFC 9112, section 3).
+    UriTooLong,
+    /// The request line ended in time, but the header fields take the head past
+    /// [`MAX_HEAD`] bytes: answer 431 (RFC 6585, section 5).
     TooLarge,
     /// The client closed the connection (or it failed) before the head ended: there is
     /// nobody to answer.
@@ -110,7 +127,8 @@ pub struct Response {
 // ANCHOR: read_request
 /// Reads one request head: the request line, then header fields up to the empty line.
 /// Lines end in CRLF; a lone LF is accepted too (RFC 9112, section 2.2), so `nc` works.
-/// Reads at most [`MAX_HEAD`] bytes.
+/// Reads at most [`MAX_HEAD`] bytes. A line that is not UTF-8 is `Malformed`. The
+/// method is any token; which methods are known is for [`answer`] to judge.
 pub fn read_request(reader: &mut impl BufRead) -> Result<Request, BadRequest> {
     // TODO: read lines through `Read::take` and `read_until` (`Take::limit` helps); the
     // rules are under "The request head" in the chapter.
@@ -143,7 +161,9 @@ pub fn content_type(path: &Path) -> &'static str {
 // ANCHOR: answer
 /// The response to `request` for the files under `root`, as the table at the top says.
 /// Every response has `Content-Type`, `Content-Length` and `Connection: close`; an
-/// error's body is its status line as text, such as `404 Not Found\n`.
+/// error's body is its status line as text, such as `404 Not Found\n`. A 405 adds
+/// `Allow: GET, HEAD`. For `HEAD` the body is empty, whatever the status, while
+/// `Content-Length` stays the length `GET` would get (`14` for `404 Not Found\n`).
 pub fn answer(root: &Path, request: &Request) -> Response {
     // TODO: follow the table, with `local_path` and `fs::read` (`Path::is_file` tells a
     // file from a folder).
@@ -180,8 +200,8 @@ pub fn serve(listener: TcpListener, root: PathBuf) -> io::Result<()> {
     todo!("accept connections forever")
 }
 
-/// Serves the one request of one connection: reads it, answers it (400 or 431 for a
-/// bad head), and returns, which closes the connection. A client gone before its head
+/// Serves the one request of one connection: reads it, answers it (400, 414 or 431 for
+/// a bad head), and returns, which closes the connection. A client gone before its head
 /// ended gets no answer. A client idle for [`IDLE`] is dropped.
 pub fn handle_connection(stream: TcpStream, root: &Path) -> io::Result<()> {
     // TODO: set the read timeout, `read_request` through a `BufReader`, answer, and

@@ -113,8 +113,13 @@ pub fn request_head(url: &Url) -> String {
 
 // ANCHOR: read_response
 /// Reads one response from `reader`: the status line, the header fields up to the empty
-/// line, then the body, framed as the headers say. A response that breaks the syntax, or
-/// a body cut short by the connection closing, is an error.
+/// line, then the body, framed as the headers say. A response that breaks the syntax is
+/// an `io::ErrorKind::InvalidData` error: a status line that is not `HTTP/1.x` and a
+/// three-digit code, a field line without a name or with a space before its `:`, a
+/// Content-Length that is not digits or two that differ (`5, 5` is 5), a chunk size
+/// that is not hexadecimal digits, a chunk longer than its size. A response cut short
+/// by the connection closing, in the head or in the body, is an
+/// `io::ErrorKind::UnexpectedEof` error.
 pub fn read_response(reader: &mut impl BufRead) -> io::Result<Response> {
     // TODO: read the head with `read_until`, then the body as "Where the body ends" in the
     // chapter says (`Read::take`, `u64::from_str_radix`, `read_to_end`).

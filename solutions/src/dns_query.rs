@@ -41,7 +41,10 @@ pub const RCODE_NXDOMAIN: u8 = 3;
 pub const MAX_LABEL_LEN: usize = 63;
 /// The longest name, in bytes on the wire: length bytes and the final zero included.
 pub const MAX_NAME_LEN: usize = 255;
-/// The largest DNS message over UDP, unless both sides agree on more (RFC 6891).
+/// The largest DNS message over UDP, unless both sides agree on more (RFC 6891). A
+/// query without EDNS, like this client's, gets no larger reply, so a receive buffer of
+/// this many bytes is enough: the checks' server never sends more (a larger buffer
+/// passes too).
 pub const UDP_MESSAGE_LEN: usize = 512;
 /// How long the program waits for an answer.
 pub const TIMEOUT: Duration = Duration::from_secs(2);
@@ -51,7 +54,11 @@ pub const TIMEOUT: Duration = Duration::from_secs(2);
 pub struct Header {
     /// Chosen by the client; the answer carries the same one.
     pub id: u16,
-    /// QR, opcode, AA, TC, RD, RA, Z and RCODE, as one 16-bit field.
+    /// QR, opcode, AA, TC, RD, RA, Z, AD, CD and RCODE, as one 16-bit field. Of the
+    /// three bits between RA and RCODE only bit 6 is Z (0 in a query); bit 5 is AD and
+    /// bit 4 is CD (RFC 4035, section 3.2.3; RFC 6895, section 2), and a validating
+    /// resolver sets AD in its replies. A reply is judged by QR, TC and RCODE alone:
+    /// whatever Z, AD and CD say, it is not refused for them.
     pub flags: u16,
     /// QDCOUNT: how many questions follow.
     pub questions: u16,
@@ -197,7 +204,8 @@ pub fn read_u32(msg: &[u8], at: usize) -> Result<u32, DnsError> {
 // ANCHOR: encode
 /// Appends `name` to `out` as labels: each label's length in one byte, then its bytes,
 /// and a zero byte at the end. A final dot is allowed (`example.com.`); `.` alone is
-/// the root, a single zero byte.
+/// the root, a single zero byte, and so is the empty name `""`. Labels are written as
+/// given, case kept.
 pub fn encode_name(name: &str, out: &mut Vec<u8>) -> Result<(), DnsError> {
     let dotless = name.strip_suffix('.').unwrap_or(name);
     let mut wire = Vec::new();
@@ -269,17 +277,14 @@ pub fn read_name(msg: &[u8], start: usize) -> Result<(String, usize), DnsError> 
     let mut at = start;
     // Where the labels being read began: the start, or the target of the last pointer.
     let mut run_start = start;
-    // Where the name ends in place: set at its first pointer or at its zero byte.
-    let mut end = None;
-    loop {
+    // Where the name ends in place if it holds a pointer: just past the first one.
+    let mut after_pointer = None;
+    let end = loop {
         let Some(&len) = msg.get(at) else {
             return Err(malformed(format!("the name at byte {start} runs past the end")));
         };
         match len & 0xc0 {
-            0x00 if len == 0 => {
-                end.get_or_insert(at + 1);
-                break;
-            }
+            0x00 if len == 0 => break after_pointer.unwrap_or(at + 1),
             0x00 => {
                 let len = usize::from(len);
                 let Some(label) = msg.get(at + 1..at + 1 + len) else {
@@ -294,7 +299,7 @@ pub fn read_name(msg: &[u8], start: usize) -> Result<(String, usize), DnsError> 
             }
             0xc0 => {
                 let target = usize::from(read_u16(msg, at)? & 0x3fff);
-                end.get_or_insert(at + 2);
+                after_pointer.get_or_insert(at + 2);
                 // A pointer points back to a name written earlier (RFC 1035, 4.1.4).
                 // Demanding that it point before the labels it continues makes every
                 // jump go further back, so a chain of pointers cannot go round forever.
@@ -309,15 +314,20 @@ pub fn read_name(msg: &[u8], start: usize) -> Result<(String, usize), DnsError> 
             }
             _ => return Err(malformed(format!("a reserved label type at byte {at}"))),
         }
-    }
+    };
     let name = if labels.is_empty() { ".".to_string() } else { labels.join(".") };
-    Ok((name, end.unwrap_or(at + 1)))
+    Ok((name, end))
 }
 // ANCHOR_END: read_name
 
 // ANCHOR: parse
 /// Reads a whole response: the header, past the questions, then every answer record.
-/// The authority and additional sections are left unread.
+/// The authority and additional sections are left unread. Each record's data is
+/// RDLENGTH bytes, and the next record starts right after them. An A record's data
+/// must be 4 bytes and an AAAA's 16 (else `Malformed`). A CNAME's data is a name read
+/// with [`read_name`] from where the data starts; whether that name ends exactly at
+/// RDLENGTH is not checked by the checks (they never send one that does not), so you
+/// may refuse such a record as `Malformed` or not.
 pub fn parse_response(msg: &[u8]) -> Result<Response, DnsError> {
     let header = parse_header(msg)?;
     let mut at = HEADER_LEN;

@@ -10,12 +10,17 @@
 //!
 //! | request | status |
 //! |---|---|
-//! | `GET` or `HEAD` of a file under the folder | 200 OK, with the file (no body for `HEAD`) |
+//! | `GET` or `HEAD` of a file under the folder | 200 OK, with the file |
 //! | a path naming no file (or a folder) | 404 Not Found |
 //! | a path with a `..` segment, however spelled (`..`, `%2e%2e`, `.%2E`) | 403 Forbidden |
-//! | any other method (`POST`, `DELETE`, lowercase `get`, ...) | 405 Method Not Allowed, with `Allow: GET, HEAD` |
+//! | another method of [`KNOWN_METHODS`] (`POST`, `DELETE`, ...) | 405 Method Not Allowed, with `Allow: GET, HEAD` |
+//! | a method not in [`KNOWN_METHODS`] (`BREW`, and lowercase `get`: methods are case-sensitive) | 501 Not Implemented |
 //! | a request line or header field that breaks the syntax; HTTP/1.1 without one `Host` | 400 Bad Request |
-//! | a head longer than [`MAX_HEAD`] bytes | 431 Request Header Fields Too Large |
+//! | a request line that alone runs past [`MAX_HEAD`] bytes | 414 URI Too Long |
+//! | a head whose header fields take it past [`MAX_HEAD`] bytes | 431 Request Header Fields Too Large |
+//!
+//! A response to `HEAD` never has a body, whatever its status: it has the head the same
+//! request with `GET` would get, `Content-Length` included (RFC 9110, section 9.3.2).
 //!
 //! The request target is untrusted input: it is percent-decoded, then split into
 //! segments, and only plain names are joined onto the folder, so no file outside it is
@@ -31,8 +36,8 @@ use std::time::Duration;
 
 // ANCHOR: types
 /// The most bytes a request head may take, from the request line's first byte to the end
-/// of the empty line. A longer head is refused with 431, so no client can make the
-/// server read (and keep) without end.
+/// of the empty line. A longer head is refused (414 if the request line alone is too
+/// long, 431 otherwise), so no client can make the server read (and keep) without end.
 pub const MAX_HEAD: usize = 8 * 1024;
 
 /// How long a connection may sit idle before the server gives up on it.
@@ -63,7 +68,15 @@ pub const BAD_REQUEST: Status = Status(400, "Bad Request");
 pub const FORBIDDEN: Status = Status(403, "Forbidden");
 pub const NOT_FOUND: Status = Status(404, "Not Found");
 pub const METHOD_NOT_ALLOWED: Status = Status(405, "Method Not Allowed");
+pub const URI_TOO_LONG: Status = Status(414, "URI Too Long");
 pub const HEAD_TOO_LARGE: Status = Status(431, "Request Header Fields Too Large");
+pub const NOT_IMPLEMENTED: Status = Status(501, "Not Implemented");
+
+/// The methods this server recognises: the eight RFC 9110 defines (section 9), spelled
+/// exactly so. It allows only `GET` and `HEAD`; another of these gets 405 Method Not
+/// Allowed (section 15.5.6), and any other method, 501 Not Implemented (section 15.6.2).
+pub const KNOWN_METHODS: &[&str] =
+    &["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE"];
 
 /// A request head, as read from the connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +97,11 @@ pub struct Request {
 pub enum BadRequest {
     /// The head breaks the syntax of RFC 9112: answer 400 Bad Request.
     Malformed(String),
-    /// The head is longer than [`MAX_HEAD`]: answer 431.
+    /// The request line alone runs past [`MAX_HEAD`] bytes (no `\n` within them): answer
+    /// 414 URI Too Long (RFC 9112, section 3).
+    UriTooLong,
+    /// The request line ended in time, but the header fields take the head past
+    /// [`MAX_HEAD`] bytes: answer 431 (RFC 6585, section 5).
     TooLarge,
     /// The client closed the connection (or it failed) before the head ended: there is
     /// nobody to answer.
@@ -106,11 +123,17 @@ pub struct Response {
 // ANCHOR: read_request
 /// Reads one request head: the request line, then header fields up to the empty line.
 /// Lines end in CRLF; a lone LF is accepted too (RFC 9112, section 2.2), so `nc` works.
-/// Reads at most [`MAX_HEAD`] bytes.
+/// Reads at most [`MAX_HEAD`] bytes. A line that is not UTF-8 is `Malformed`. The
+/// method is any token; which methods are known is for [`answer`] to judge.
 pub fn read_request(reader: &mut impl BufRead) -> Result<Request, BadRequest> {
     // `take` makes the cap part of the reader: past MAX_HEAD bytes it reports the end.
     let mut head = reader.take(MAX_HEAD as u64);
-    let line = head_line(&mut head)?;
+    // A request line that alone fills the cap is a target too long to take (RFC 9112,
+    // section 3); the header fields filling it is another status.
+    let line = head_line(&mut head).map_err(|err| match err {
+        BadRequest::TooLarge => BadRequest::UriTooLong,
+        other => other,
+    })?;
     let mut parts = line.split(' ');
     let (Some(method), Some(target), Some(version), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -239,9 +262,25 @@ pub fn content_type(path: &Path) -> &'static str {
 // ANCHOR: answer
 /// The response to `request` for the files under `root`, as the table at the top says.
 /// Every response has `Content-Type`, `Content-Length` and `Connection: close`; an
-/// error's body is its status line as text, such as `404 Not Found\n`.
+/// error's body is its status line as text, such as `404 Not Found\n`. A 405 adds
+/// `Allow: GET, HEAD`. For `HEAD` the body is empty, whatever the status, while
+/// `Content-Length` stays the length `GET` would get (`14` for `404 Not Found\n`).
 pub fn answer(root: &Path, request: &Request) -> Response {
-    if request.method != "GET" && request.method != "HEAD" {
+    let mut response = answer_get(root, request);
+    if request.method == "HEAD" {
+        response.body.clear(); // the same head, the length of the body not sent
+    }
+    response
+}
+
+/// The response `GET` would get, for `GET` and `HEAD`; the refusal for other methods.
+fn answer_get(root: &Path, request: &Request) -> Response {
+    let method = request.method.as_str();
+    if method != "GET" && method != "HEAD" {
+        // Methods are case-sensitive (RFC 9110, section 9.1): `get` is not known.
+        if !KNOWN_METHODS.contains(&method) {
+            return error_response(NOT_IMPLEMENTED);
+        }
         let mut response = error_response(METHOD_NOT_ALLOWED);
         response.headers.push(("Allow".into(), "GET, HEAD".into()));
         return response;
@@ -251,15 +290,10 @@ pub fn answer(root: &Path, request: &Request) -> Response {
         Err(status) => return error_response(status),
     };
     // A folder is no file; reading one fails, and so does reading a missing file.
-    let body = match fs::read(&path) {
-        Ok(body) if path.is_file() => body,
-        _ => return error_response(NOT_FOUND),
-    };
-    let mut response = response(OK, content_type(&path), body);
-    if request.method == "HEAD" {
-        response.body.clear(); // the same head, the length of the body not sent
+    match fs::read(&path) {
+        Ok(body) if path.is_file() => response(OK, content_type(&path), body),
+        _ => error_response(NOT_FOUND),
     }
-    response
 }
 
 /// A response with the three header fields every response here carries.
@@ -325,8 +359,8 @@ pub fn serve(listener: TcpListener, root: PathBuf) -> io::Result<()> {
     Ok(())
 }
 
-/// Serves the one request of one connection: reads it, answers it (400 or 431 for a
-/// bad head), and returns, which closes the connection. A client gone before its head
+/// Serves the one request of one connection: reads it, answers it (400, 414 or 431 for
+/// a bad head), and returns, which closes the connection. A client gone before its head
 /// ended gets no answer. A client idle for [`IDLE`] is dropped.
 pub fn handle_connection(stream: TcpStream, root: &Path) -> io::Result<()> {
     stream.set_read_timeout(Some(IDLE))?;
@@ -334,6 +368,7 @@ pub fn handle_connection(stream: TcpStream, root: &Path) -> io::Result<()> {
     let response = match read_request(&mut reader) {
         Ok(request) => answer(root, &request),
         Err(BadRequest::Malformed(_)) => error_response(BAD_REQUEST),
+        Err(BadRequest::UriTooLong) => error_response(URI_TOO_LONG),
         Err(BadRequest::TooLarge) => error_response(HEAD_TOO_LARGE),
         Err(BadRequest::Gone(_)) => return Ok(()),
     };

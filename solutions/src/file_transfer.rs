@@ -159,8 +159,10 @@ pub fn is_safe_name(name: &str) -> bool {
 
 // ANCHOR: send_file
 /// Sends the file at `path` over `stream` as its file name, then waits for the
-/// receiver's answer. Returns the number of bytes sent if the answer is `ok`,
-/// and an error otherwise (an `error: ...` line, or no answer at all).
+/// receiver's answer. Returns the number of bytes sent if the answer is the
+/// line `ok\n` exactly, and an error otherwise: an `error: ...` line, any other
+/// line (`okay`), or no answer at all. The error's kind and text are yours to
+/// choose; the checks look only at `Ok` or `Err`.
 pub fn send_file(stream: TcpStream, path: &Path) -> io::Result<u64> {
     let name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default();
     if !is_safe_name(name) {
@@ -212,8 +214,16 @@ fn checksum(reader: &mut impl Read) -> io::Result<(u64, u32)> {
 // ANCHOR: receive_file
 /// Receives one file from `stream` into the directory `dir` and answers the
 /// sender: `ok` once the file is stored, `error: <why>` if the header, the
-/// name, the length or the checksum is wrong. Returns the stored file's path,
-/// or the error it answered. A refused file leaves nothing behind in `dir`.
+/// name, the length or the checksum is wrong. Returns the stored file's path
+/// (`dir.join(name)`), or the error it answered. A refused file leaves nothing
+/// behind in `dir`.
+///
+/// `<why>` is one line of your own words: the checks demand only that the
+/// answer start with `error: ` and end with `\n`, and that an `Err` be
+/// returned (of any kind). The model answer says `bad header`, `bad file name`,
+/// `truncated: got <n> of <len> bytes` or `checksum mismatch`. A header line
+/// that is not UTF-8, or not exactly `FILE <len> <crc> <name>` with single
+/// spaces and `FILE` in capitals, is a bad header.
 pub fn receive_file(stream: TcpStream, dir: &Path) -> io::Result<PathBuf> {
     // One BufReader for the header and the bytes after it: it may already hold
     // the file's first bytes when it hands out the header line. Its buffer is

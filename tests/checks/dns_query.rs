@@ -10,7 +10,7 @@ use grader::program::Finished;
 use grader::{Check, Failure, Session, WAIT};
 use subject::dns_query::{DnsError, Header, Record, RecordData, Response};
 
-pub const CHECKS: &[Check] = grader::checks!("dns_query": encodes_a_name_as_labels, rejects_empty_and_overlong_labels_and_names, builds_a_query_as_rfc_1035_lays_it_out, reads_the_header, follows_compression_pointers, rejects_pointer_loops_and_pointers_out_of_bounds, parses_a_real_reply_with_compressed_names, parses_a_cname_chain_with_pointers_into_record_data, collects_the_addresses_of_the_asked_type, reports_nxdomain_and_other_error_codes, reports_a_truncated_reply, rejects_a_reply_that_is_not_a_response, ignores_replies_with_another_id, ignores_replies_from_other_addresses, gives_up_after_the_timeout, prints_one_address_per_line, reports_errors_in_one_line);
+pub const CHECKS: &[Check] = grader::checks!("dns_query": encodes_a_name_as_labels, rejects_empty_and_overlong_labels_and_names, builds_a_query_as_rfc_1035_lays_it_out, reads_the_header, follows_compression_pointers, reads_a_label_that_is_not_utf8, rejects_pointer_loops_and_pointers_out_of_bounds, parses_a_real_reply_with_compressed_names, parses_a_cname_chain_with_pointers_into_record_data, collects_the_addresses_of_the_asked_type, ignores_the_z_ad_and_cd_bits, refuses_address_records_of_the_wrong_length, reports_nxdomain_and_other_error_codes, reports_a_truncated_reply, rejects_a_reply_that_is_not_a_response, ignores_replies_with_another_id, ignores_replies_from_other_addresses, gives_up_after_the_timeout, prints_one_address_per_line, reports_errors_in_one_line);
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -73,8 +73,9 @@ const CHAIN: &[u8] = &[
     // 12: www.example.test (example.test at 16), A, IN
     3, b'w', b'w', b'w', 7, b'e', b'x', b'a', b'm', b'p', b'l', b'e', 4, b't', b'e', b's', b't', 0,
     0x00, 0x01, 0x00, 0x01,
-    // 34: www.example.test CNAME, TTL 3600, RDLENGTH 6: "web" + pointer to 16
-    0xc0, 0x0c, 0x00, 0x05, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10, 0x00, 0x06, //
+    // 34: www.example.test CNAME, TTL 86400 (a day: more than 16 bits), RDLENGTH 6:
+    // "web" + pointer to 16
+    0xc0, 0x0c, 0x00, 0x05, 0x00, 0x01, 0x00, 0x01, 0x51, 0x80, 0x00, 0x06, //
     3, b'w', b'e', b'b', 0xc0, 0x10, // 46: web.example.test
     // 52: pointer to 46 (web.example.test) CNAME, TTL 3600, RDLENGTH 7: "host" + pointer to 16
     0xc0, 0x2e, 0x00, 0x05, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10, 0x00, 0x07, //
@@ -134,6 +135,8 @@ fn encodes_a_name_as_labels(session: &Session) -> Result<(), Failure> {
         ("WWW.Example.COM", labels(&["WWW", "Example", "COM"])),
         ("a", labels(&["a"])),
         (".", vec![0]),
+        ("", vec![0]),
+        ("caf\u{e9}.test", labels(&["caf\u{e9}", "test"])),
         (&format!("{long}.test"), labels(&[&long, "test"])),
     ];
     for (name, want) in cases {
@@ -148,18 +151,32 @@ fn encodes_a_name_as_labels(session: &Session) -> Result<(), Failure> {
                     "replacing or clearing `out`: push onto it, or `extend_from_slice`",
                 ));
             }
+            Ok(out)
+                if !name.is_ascii()
+                    && out.len() > 1
+                    && usize::from(out[1]) == "caf\u{e9}".chars().count() =>
+            {
+                return Err(session.wrong(
+                    format!("{name:?} as {}", hex(&want)),
+                    "a label's length counted in characters: it is the number of bytes \
+                     (`str::len`), and `\u{e9}` takes two in UTF-8",
+                ));
+            }
             Ok(_) => {
                 return Err(session.wrong(
                     format!("{name:?} as {}", hex(&want)),
                     "a name other than labels: each label's length in one byte, then its bytes \
                      unchanged (case kept), then one zero byte; a final dot adds no empty label, \
-                     and `.` alone is the root, the zero byte alone",
+                     and `.` alone (or the empty name) is the root, the zero byte alone",
                 ));
             }
             Err(err) => {
                 return Err(session.wrong(
                     format!("{name:?} as {}", hex(&want)),
-                    format!("it was refused ({err}): a label of 63 bytes is allowed, and so is one final dot"),
+                    format!(
+                        "it was refused ({err}): a label of 63 bytes is allowed, and so is one \
+                         final dot; `.` and the empty name are the root"
+                    ),
                 ));
             }
         }
@@ -172,7 +189,8 @@ fn rejects_empty_and_overlong_labels_and_names(session: &Session) -> Result<(), 
     let l64 = "y".repeat(64);
     let wire_255 = format!("{l63}.{l63}.{l63}.{}", "z".repeat(61));
     let wire_256 = format!("{l63}.{l63}.{l63}.{}", "z".repeat(62));
-    let cases: [(&str, bool, &str); 6] = [
+    let wide = "\u{e9}".repeat(32);
+    let cases: [(&str, bool, &str); 7] = [
         ("a..b", false, "an empty label between two dots"),
         (".a", false, "an empty label before the first dot"),
         (&format!("{l64}.test"), false, "a label of 64 bytes: a label is at most 63"),
@@ -183,11 +201,20 @@ fn rejects_empty_and_overlong_labels_and_names(session: &Session) -> Result<(), 
         ),
         (&wire_255, true, "a name of exactly 255 bytes on the wire, the most allowed"),
         (&format!("{l63}.test"), true, "a label of exactly 63 bytes"),
+        // After the ASCII cases: a program that gets here counts ASCII labels right.
+        (&wide, false, "a label of 32 `\u{e9}`: 32 characters, but 64 bytes"),
     ];
     for (name, allowed, what) in cases {
         let got = encode(session, name)?;
         match (got, allowed) {
             (Ok(_), true) | (Err(DnsError::BadName(_)), false) => {}
+            (Ok(_), false) if !name.is_ascii() => {
+                return Err(session.wrong(
+                    format!("Err(DnsError::BadName) for {what}"),
+                    "a label's length counted in characters: the limit of 63 is in bytes \
+                     (`str::len`), and `\u{e9}` takes two in UTF-8",
+                ));
+            }
             (Ok(_), false) => {
                 return Err(session.wrong(
                     format!("Err(DnsError::BadName) for {what}"),
@@ -248,9 +275,15 @@ fn builds_a_query_as_rfc_1035_lays_it_out(session: &Session) -> Result<(), Failu
         subject::dns_query::build_query(1, &long, 1)
     })?;
     if refused.is_ok() {
+        let encoded = encode(session, &"x".repeat(64))?;
         return Err(session.wrong(
             "build_query to refuse a name with a 64-byte label",
-            "not passing on encode_name's error: use `?`",
+            if encoded.is_ok() {
+                "encode_name itself accepts a label of 64 bytes (a label is 1 to 63 bytes): \
+                 the check rejects_empty_and_overlong_labels_and_names says more"
+            } else {
+                "not passing on encode_name's error: use `?`"
+            },
         ));
     }
     Ok(())
@@ -351,26 +384,112 @@ fn follows_compression_pointers(session: &Session) -> Result<(), Failure> {
     Ok(())
 }
 
+/// A name whose label is not UTF-8 may be read lossily or refused, but never panic.
+fn reads_a_label_that_is_not_utf8(session: &Session) -> Result<(), Failure> {
+    let msg = [&[0u8; 12][..], &[2, 0xff, 0xfe, 3, b'c', b'o', b'm', 0]].concat();
+    session.note(format!("read_name at 12 of {}: a label of the bytes ff fe", hex(&msg)));
+    let got = session
+        .call("dns_query::read_name", WAIT, move || subject::dns_query::read_name(&msg, 12))?;
+    session.note(format!("read_name = {got:?}"));
+    match got {
+        Ok((_, 20)) | Err(DnsError::Malformed(_)) => Ok(()),
+        other => Err(session.wrong(
+            "Ok((the name read lossily, 20)) or Err(DnsError::Malformed) for a label of bytes \
+             that are not UTF-8",
+            format!("{other:?}: the name ends just past its zero byte, at 20"),
+        )),
+    }
+}
+
 fn rejects_pointer_loops_and_pointers_out_of_bounds(session: &Session) -> Result<(), Failure> {
     let header = [0u8; 12];
-    let cases: [(&str, Vec<u8>); 8] = [
-        ("a pointer to itself", [&header[..], &[0xc0, 12]].concat()),
-        ("two pointers to each other", [&header[..], &[0xc0, 14, 0xc0, 12]].concat()),
-        ("a pointer past the end", [&header[..], &[0xc0, 0xff]].concat()),
-        ("a pointer cut in half at the end", [&header[..], &[1, b'a', 0xc0]].concat()),
-        ("a label longer than what is left", [&header[..], &[5, b'a', b'b']].concat()),
-        ("a name without its final zero", [&header[..], &[1, b'a']].concat()),
-        ("a label type 01 (reserved)", [&header[..], &[0x41, b'a', 0]].concat()),
+    let trusting = "trusting the message: check every offset against its length before reading \
+         (`msg.get(..)`)";
+    let not_back = "following a pointer that does not point back: a pointer points to a name \
+         written earlier in the message (RFC 1035, section 4.1.4); refuse one that points to \
+         itself, past itself or into the labels it continues, so no chain can go round";
+    let too_long = "not counting the whole name: stop at 255 bytes on the wire, counting the \
+         labels reached through every pointer, not only those before the first";
+    // A name of 257 bytes in four parts, each under 255 alone: x (at 12), then y and a
+    // pointer to x (at 77), z and a pointer to y (at 143), w and a pointer to z (at 209).
+    let part = |c: u8| [&[63u8][..], &[c; 63]].concat();
+    let chained = [
+        &header[..],
+        &part(b'x'),
+        &[0],
+        &part(b'y'),
+        &[0xc0, 12],
+        &part(b'z'),
+        &[0xc0, 77],
+        &part(b'w'),
+        &[0xc0, 143],
+    ]
+    .concat();
+    let cases: [(&str, Vec<u8>, usize, &str); 13] = [
+        ("a pointer to itself", [&header[..], &[0xc0, 12]].concat(), 12, not_back),
+        ("two pointers to each other", [&header[..], &[0xc0, 14, 0xc0, 12]].concat(), 12, not_back),
         (
-            "a name of 321 bytes",
-            [&header[..], &[&[63u8][..], &[b'x'; 63]].concat().repeat(5), &[0]].concat(),
+            "a label, then a pointer back to that label: a loop through the name itself",
+            [&header[..], &[1, b'a', 0xc0, 12]].concat(),
+            12,
+            not_back,
+        ),
+        (
+            "a pointer into its own second byte",
+            [&header[..], &[0xc0, 13], &[0; 14]].concat(),
+            12,
+            not_back,
+        ),
+        (
+            "a pointer forward, to a good name written after it",
+            [&header[..], &[0xc0, 14, 1, b'a', 0]].concat(),
+            12,
+            not_back,
+        ),
+        ("a pointer past the end", [&header[..], &[0xc0, 0xff]].concat(), 12, trusting),
+        (
+            "a pointer cut in half at the end",
+            [&header[..], &[1, b'a', 0xc0]].concat(),
+            12,
+            trusting,
+        ),
+        (
+            "a label longer than what is left",
+            [&header[..], &[5, b'a', b'b']].concat(),
+            12,
+            trusting,
+        ),
+        ("a name without its final zero", [&header[..], &[1, b'a']].concat(), 12, trusting),
+        (
+            "a label type 01 (reserved)",
+            [&header[..], &[0x41, b'a', 0]].concat(),
+            12,
+            "a length byte whose top two bits are 01 or 10 taken for a label: those label types \
+             are reserved (RFC 1035, section 4.1.4); refuse them",
+        ),
+        ("a name of 321 bytes", [&header[..], &part(b'x').repeat(5), &[0]].concat(), 12, too_long),
+        ("a name of 257 bytes, in four parts joined by pointers", chained, 209, too_long),
+        (
+            "a name of 256 bytes: labels of 63, 63, 63 and 62 bytes",
+            [&header[..], &part(b'x').repeat(3), &[62], &[b'z'; 62], &[0]].concat(),
+            12,
+            "a limit one byte too generous: a name takes at most 255 bytes on the wire, \
+             counting each length byte and the final zero",
         ),
     ];
-    for (what, msg) in cases {
-        session.note(format!("read_name at 12 of a message holding {what}: {}", hex(&msg)));
+    for (what, msg, start, mistake) in cases {
+        session.note(format!(
+            "read_name at {start} of a message holding {what}: {}{}",
+            hex(&msg[..msg.len().min(40)]),
+            if msg.len() > 40 {
+                format!(" … ({} bytes in all)", msg.len())
+            } else {
+                String::new()
+            }
+        ));
         let got = session
             .call("dns_query::read_name", 1000 * MS, move || {
-                subject::dns_query::read_name(&msg, 12)
+                subject::dns_query::read_name(&msg, start)
             })
             .map_err(|failure| match failure {
                 Failure::Wrong { expected, .. } if expected.contains("to return within") => session
@@ -384,12 +503,20 @@ fn rejects_pointer_loops_and_pointers_out_of_bounds(session: &Session) -> Result
             })?;
         session.note(format!("read_name = {got:?}"));
         if !matches!(got, Err(DnsError::Malformed(_))) {
-            return Err(session.wrong(
-                format!("Err(DnsError::Malformed) for {what}"),
-                "trusting the message: check every offset against its length before reading \
-                 (`msg.get(..)`), refuse the reserved label types 01 and 10, and names over 255 bytes",
-            ));
+            return Err(session.wrong(format!("Err(DnsError::Malformed) for {what}"), mistake));
         }
+    }
+    let longest = [&header[..], &part(b'x').repeat(3), &[61], &[b'z'; 61], &[0]].concat();
+    session.note("read_name at 12 of a name of exactly 255 bytes: labels of 63, 63, 63 and 61");
+    let got = session
+        .call("dns_query::read_name", WAIT, move || subject::dns_query::read_name(&longest, 12))?;
+    session.note(format!("read_name = {:?}", got.as_ref().map(|(name, end)| (name.len(), end))));
+    if !matches!(got, Ok((_, 267))) {
+        return Err(session.wrong(
+            "Ok((the name, 267)) for a name of exactly 255 bytes, the most allowed",
+            "a limit one byte too strict: 255 bytes on the wire are allowed, counting each \
+             length byte and the final zero",
+        ));
     }
     Ok(())
 }
@@ -424,6 +551,8 @@ fn expect_records(session: &Session, got: &Response, want: &[Record]) -> Result<
     } else if got.answers.iter().zip(want).any(|(g, w)| g.data != w.data) {
         "record data misread: A is 4 bytes, AAAA 16, and a CNAME's data is a name that may end \
          in a pointer, so read it with read_name from the whole message"
+    } else if got.answers.iter().zip(want).any(|(g, w)| g.ttl != w.ttl && g.ttl == w.ttl & 0xffff) {
+        "the TTL read as 16 bits: it is 32 bits, big-endian (`read_u32`), and a day is 86400 s"
     } else {
         "the type, class or TTL misread: 2, 2 and 4 bytes after the name, big-endian"
     };
@@ -466,7 +595,7 @@ fn parses_a_cname_chain_with_pointers_into_record_data(session: &Session) -> Res
         session,
         &got,
         &[
-            record("www.example.test", 5, 3600, RecordData::Cname("web.example.test".into())),
+            record("www.example.test", 5, 86400, RecordData::Cname("web.example.test".into())),
             record("web.example.test", 5, 3600, RecordData::Cname("host.example.test".into())),
             record("host.example.test", 1, 300, a("192.0.2.10")),
             record("host.example.test", 1, 300, a("192.0.2.11")),
@@ -512,6 +641,77 @@ fn collects_the_addresses_of_the_asked_type(session: &Session) -> Result<(), Fai
                     ),
                 ));
             }
+        }
+    }
+    Ok(())
+}
+
+fn ignores_the_z_ad_and_cd_bits(session: &Session) -> Result<(), Failure> {
+    for (bits, what) in [
+        (0x20u8, "AD (bit 5), as a validating resolver sends"),
+        (0x0010, "CD (bit 4)"),
+        (0x0030, "AD and CD"),
+        (0x0070, "Z, AD and CD"),
+    ] {
+        let mut msg = CAPTURED_A.to_vec();
+        msg[3] |= bits;
+        let shown = format!(
+            "the captured A reply with {what} set, flags {:#06x}",
+            0x8580 | u16::from(bits)
+        );
+        match addresses(session, &shown, msg, 1)? {
+            Ok(got) if got == ips(&["192.0.2.10"]) => {}
+            Ok(_) => {
+                return Err(
+                    session.wrong(format!("[192.0.2.10] for {shown}"), "the wrong addresses")
+                );
+            }
+            Err(DnsError::ErrorCode(code)) => {
+                return Err(session.wrong(
+                    format!("[192.0.2.10] for {shown}"),
+                    format!(
+                        "RCODE read as {code}: RCODE is the flags' low four bits only \
+                         (`flags & 0x000f`); the bits above it are Z, AD and CD"
+                    ),
+                ));
+            }
+            Err(err) => {
+                return Err(session.wrong(
+                    format!("[192.0.2.10] for {shown}"),
+                    format!(
+                        "it returned the error {err}: demanding that the three bits between RA \
+                         and RCODE be 0; only bit 6 is Z, bit 5 is AD and bit 4 is CD (RFC 4035, \
+                         section 3.2.3; RFC 6895, section 2), and a reply is not refused for them"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn refuses_address_records_of_the_wrong_length(session: &Session) -> Result<(), Failure> {
+    // The captured A reply, its A record given a fifth byte of data (RDLENGTH 5).
+    let mut a5 = CAPTURED_A.to_vec();
+    let rdlength_at = 65 + 10;
+    a5[rdlength_at + 1] = 5;
+    a5.push(0x63);
+    // The captured AAAA reply, its AAAA record cut to 15 bytes (RDLENGTH 15).
+    let mut aaaa15 = CAPTURED_AAAA.to_vec();
+    aaaa15[65 + 11] = 15;
+    aaaa15.pop();
+    for (what, msg) in [("an A record of 5 bytes", a5), ("an AAAA record of 15 bytes", aaaa15)] {
+        let got = session.call("dns_query::parse_response", WAIT, move || {
+            subject::dns_query::parse_response(&msg)
+        })?;
+        session.note(format!("parse_response(a reply with {what}) = {got:?}"));
+        if !matches!(got, Err(DnsError::Malformed(_))) {
+            return Err(session.wrong(
+                format!("Err(DnsError::Malformed) for a reply with {what}"),
+                "an address record of the wrong length let through: A data is exactly 4 bytes \
+                 and AAAA exactly 16 (RFC 1035, section 3.4.1; RFC 3596, section 2.2); any other \
+                 RDLENGTH for them is malformed, not a record of another kind",
+            ));
         }
     }
     Ok(())
@@ -687,6 +887,26 @@ fn expect_host_addresses(
 }
 
 fn gives_up_after_the_timeout(session: &Session) -> Result<(), Failure> {
+    // A server that sends nothing: the only way out is the read timeout passing.
+    let (got, _) = resolve_against(session, Behaviour::Silent, 100 * MS, 1500 * MS)?;
+    match got {
+        Err(DnsError::Timeout) => {}
+        Err(DnsError::Io(err)) => {
+            return Err(session.wrong(
+                "Err(DnsError::Timeout) from a server that never answers",
+                format!(
+                    "the error {err}: a read timeout passing shows as WouldBlock (TimedOut on \
+                     Windows); that is DnsError::Timeout"
+                ),
+            ));
+        }
+        other => {
+            return Err(session.wrong(
+                "Err(DnsError::Timeout) from a server that never answers",
+                format!("{other:?}"),
+            ));
+        }
+    }
     let (got, took) = resolve_against(session, Behaviour::Stale, 200 * MS, 1500 * MS)?;
     match got {
         Err(DnsError::Timeout) if took >= 190 * MS && took <= 700 * MS => Ok(()),
@@ -722,13 +942,24 @@ fn run_query(
     name: &str,
     qtype: &str,
 ) -> Result<Finished, Failure> {
+    run_query_with_id(session, behaviour, name, qtype).map(|(finished, _)| finished)
+}
+
+/// Runs `dns-query NAME TYPE ADDR` against a reference server behaving so; returns how
+/// the program ended and the ID of its query.
+fn run_query_with_id(
+    session: &Session,
+    behaviour: Behaviour,
+    name: &str,
+    qtype: &str,
+) -> Result<(Finished, u16), Failure> {
     let server = DnsServer::start(session, behaviour)?;
     let addr = server.addr.to_string();
     let finished = session.run_with_args_to_end("dns-query", &[name, qtype, &addr], "");
     let queries = server.finish();
     let finished = finished?;
     expect_good_queries(session, &queries, None)?;
-    Ok(finished)
+    Ok((finished, queries[0].id))
 }
 
 fn prints_one_address_per_line(session: &Session) -> Result<(), Failure> {
@@ -737,14 +968,33 @@ fn prints_one_address_per_line(session: &Session) -> Result<(), Failure> {
         ("www.example.test", "AAAA", "2001:db8::10\n"),
         ("WWW.Example.Test", "A", "192.0.2.10\n192.0.2.11\n"),
     ];
+    let mut ids = Vec::new();
     for (name, qtype, want) in cases {
-        let finished = run_query(session, Behaviour::Normal, name, qtype)?;
-        if finished.stdout() != want || !finished.output.status.success() {
+        let (finished, id) = run_query_with_id(session, Behaviour::Normal, name, qtype)?;
+        ids.push(id);
+        if !finished.output.status.success() {
             return Err(session.wrong(
                 format!("exit code 0 and exactly {want:?} on stdout"),
-                "an answer misread: the checks of parse_response and addresses above say where",
+                "an error for a good answer: its stderr above says which; the checks of \
+                 parse_response and addresses above say where",
             ));
         }
+        if finished.stdout() != want {
+            return Err(session.wrong(
+                format!("exactly {want:?} on stdout"),
+                "each address alone on a line, in the order the reply gives them, and nothing \
+                 else on stdout; or an answer misread (the checks of parse_response and \
+                 addresses above say where)",
+            ));
+        }
+    }
+    session.note(format!("the three queries' IDs: {ids:04x?}"));
+    if ids.iter().all(|&id| id == ids[0]) {
+        return Err(session.wrong(
+            "a new, hard to guess ID for each query",
+            "the same ID in every run: anyone who can guess the ID can forge the answer (RFC \
+             5452, section 4.3); take each query's ID from `random_id()`",
+        ));
     }
     Ok(())
 }
@@ -759,18 +1009,26 @@ fn reports_errors_in_one_line(session: &Session) -> Result<(), Failure> {
     for (behaviour, name, words) in cases {
         let finished = run_query(session, behaviour, name, "A")?;
         let stderr = finished.stderr();
-        let good = !finished.output.status.success()
-            && finished.stdout().is_empty()
-            && stderr.lines().count() == 1
-            && stderr.contains(words)
-            && !stderr.contains("panicked");
-        if !good {
+        let mistake = if stderr.contains("panicked") {
+            "a panic: an `unwrap()`, `expect()` or index out of range on the reply; return a \
+             DnsError instead"
+        } else if finished.output.status.success() || !finished.stdout().is_empty() {
+            "the reply taken for an answer: the header's QR bit, TC bit and RCODE are checked \
+             before the records are read, and any of them gives an error, not addresses"
+        } else if stderr.lines().count() != 1 {
+            "more than one line on stderr: the error's `Display`, once, is the whole report"
+        } else if !stderr.contains(words) {
+            "another DnsError than the one that fits: NXDOMAIN is RCODE 3, SERVFAIL RCODE 2, \
+             the TC bit is 0x0200 and the QR bit 0x8000 in the flags"
+        } else {
+            ""
+        };
+        if !mistake.is_empty() {
             return Err(session.wrong(
                 format!(
                     "a non-zero exit, nothing on stdout, and one line on stderr saying {words:?}"
                 ),
-                "not returning the DnsError that fits: the header's QR bit, TC bit and RCODE are \
-                 checked before the records are read",
+                mistake,
             ));
         }
     }

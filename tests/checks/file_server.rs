@@ -12,7 +12,7 @@ use subject::file_server::{
     BAD_REQUEST, BadRequest, FORBIDDEN, MAX_HEAD, Request, Response, Status,
 };
 
-pub const CHECKS: &[Check] = grader::checks!("file_server": reads_a_request_head, rejects_malformed_request_heads, refuses_a_head_over_the_cap, reports_a_client_that_leaves_mid_head, maps_targets_to_files_under_the_folder, refuses_dot_dot_in_any_spelling, names_content_types, answers_get_with_the_file, answers_404_for_what_is_not_a_file, answers_405_to_other_methods, answers_head_without_a_body, writes_a_response_head_then_body, serves_files_over_http, refuses_paths_outside_the_folder, answers_bad_requests_and_keeps_serving, serves_several_clients_at_once);
+pub const CHECKS: &[Check] = grader::checks!("file_server": reads_a_request_head, rejects_malformed_request_heads, refuses_a_head_over_the_cap, reports_a_client_that_leaves_mid_head, maps_targets_to_files_under_the_folder, refuses_dot_dot_in_any_spelling, names_content_types, answers_get_with_the_file, answers_404_for_what_is_not_a_file, answers_405_to_other_methods, answers_501_to_unknown_methods, answers_head_without_a_body, writes_a_response_head_then_body, serves_files_over_http, refuses_paths_outside_the_folder, answers_bad_requests_and_keeps_serving, serves_several_clients_at_once, serves_hundreds_of_clients_and_some_that_stop_reading, sets_the_idle_timeout_on_each_connection);
 
 /// Reads a request with the code under test from a client that sends `bytes` in their
 /// pieces and then does `then`; `if_stuck` is the likely mistake if it does not return.
@@ -135,6 +135,15 @@ fn rejects_malformed_request_heads(session: &Session) -> Result<(), Failure> {
             return Err(session.wrong(format!("Err(Malformed(..)) for {what}: {head:?}"), mistake));
         }
     }
+    let not_text = b"GET /caf\xe9.txt HTTP/1.1\r\nHost: x\r\n\r\n".to_vec();
+    let got = read_fed(session, vec![not_text], Then::StayOpen, STUCK_AT_THE_END_OF_THE_HEAD)?;
+    if !matches!(got, Err(BadRequest::Malformed(_))) {
+        return Err(session.wrong(
+            "Err(Malformed(..)) for a request line that is not UTF-8 (a Latin-1 `\u{e9}`)",
+            "a line that is not UTF-8 is malformed: `String::from_utf8` returns an error to \
+             answer with 400, not to `unwrap()`, and not to be read lossily",
+        ));
+    }
     Ok(())
 }
 
@@ -166,22 +175,38 @@ fn refuses_a_head_over_the_cap(session: &Session) -> Result<(), Failure> {
         .take(3 * MAX_HEAD / 30)
         .chain(std::iter::once("\r\n".to_string()))
         .collect();
+    let long_line = format!("GET /{} HTTP/1.1", "a".repeat(2 * MAX_HEAD));
+    let got = read_fed(session, vec![long_line.into_bytes()], Then::StayOpen, no_cap)?;
+    match got {
+        Err(BadRequest::UriTooLong) => {}
+        Err(BadRequest::TooLarge) => {
+            return Err(session.wrong(
+                "Err(UriTooLong) for a request line twice MAX_HEAD long, still going",
+                "TooLarge (431) for a request line over the cap: when the request line alone \
+                 fills MAX_HEAD, the target is too long, 414 (RFC 9112, section 3); 431 is for \
+                 header fields (RFC 6585, section 5)",
+            ));
+        }
+        _ => {
+            return Err(session.wrong(
+                "Err(UriTooLong) for a request line twice MAX_HEAD long, still going",
+                no_cap,
+            ));
+        }
+    }
     for (head, what) in [
-        (
-            format!("GET /{} HTTP/1.1", "a".repeat(2 * MAX_HEAD)),
-            "a request line twice MAX_HEAD long, still going",
-        ),
         (many_lines, "a whole head of many short lines, three times MAX_HEAD"),
         (head_of(MAX_HEAD + 1), "a whole head one byte over MAX_HEAD"),
     ] {
         let got = read_fed(session, vec![head.into_bytes()], Then::StayOpen, no_cap)?;
         if !matches!(got, Err(BadRequest::TooLarge)) {
-            let mistake = if what.contains("many") {
+            let mistake = if matches!(got, Err(BadRequest::UriTooLong)) {
+                "UriTooLong (414) though the request line ended well within the cap: only a \
+                 request line that fills MAX_HEAD is 414; header fields over it are 431"
+            } else if what.contains("many") {
                 "a cap on each line instead of the whole head: many short lines add up"
-            } else if what.contains("one byte") {
-                "a cap one byte too generous: the head may take at most MAX_HEAD bytes"
             } else {
-                no_cap
+                "a cap one byte too generous: the head may take at most MAX_HEAD bytes"
             };
             return Err(session.wrong(format!("Err(TooLarge) for {what}"), mistake));
         }
@@ -213,7 +238,8 @@ fn reports_a_client_that_leaves_mid_head(session: &Session) -> Result<(), Failur
             Err(_) => {
                 return Err(session.wrong(
                     format!("Err(Gone(..)) when the client sends {what} and closes"),
-                    "a client that left gets no answer, so this is `Gone`, not Malformed or \
+                    "a head cut short by the client closing taken for a bad head: a client that \
+                     left gets no answer, so this is `Gone`, not Malformed, UriTooLong or \
                      TooLarge",
                 ));
             }
@@ -253,6 +279,11 @@ fn maps_targets_to_files_under_the_folder(session: &Session) -> Result<(), Failu
             "the query (`?...`) names no file: drop it before anything else",
         ),
         ("/./hello.txt", "hello.txt", ""),
+        (
+            "/a+b.txt",
+            "a+b.txt",
+            "a `+` in a path is a plus sign: only HTML forms' query strings use `+` for a space",
+        ),
         ("/a%2fb", "a/b", "`%2f` decodes to `/`, which separates segments like any other"),
         (
             "//etc/passwd",
@@ -392,7 +423,14 @@ fn expect_answer(
 ) -> Result<(), Failure> {
     let want = format!("{status} for {asked}");
     if response.status.0 != status {
-        return Err(session.wrong(want, "a different status: see the table at the top of the file"));
+        let mistake = if status == 404 && response.status.0 >= 500 {
+            "only `ErrorKind::NotFound` taken for 404: a folder, or a path that goes on through a \
+             file (`/hello.txt/more`), names no file either; answer 404 for whatever is not a \
+             file (`Path::is_file`)"
+        } else {
+            "a different status: see the table at the top of the file"
+        };
+        return Err(session.wrong(want, mistake));
     }
     if header(response, "content-type") != Some(content_type) {
         return Err(session.wrong(
@@ -414,9 +452,15 @@ fn expect_answer(
         ));
     }
     if response.body != body {
-        return Err(
-            session.wrong(format!("{want}, with the body {}", show(body)), "the wrong body")
-        );
+        let mistake = if asked.starts_with("HEAD") {
+            "a body in a response to HEAD: HEAD gets no body, whatever the status"
+        } else if status >= 400 {
+            "an error's body is its status line as text, newline included, such as \
+             `404 Not Found\\n` (`error_response`)"
+        } else {
+            "the body is the file's bytes, exactly as they are on disk"
+        };
+        return Err(session.wrong(format!("{want}, with the body {}", show(body)), mistake));
     }
     Ok(())
 }
@@ -465,7 +509,7 @@ fn answers_404_for_what_is_not_a_file(session: &Session) -> Result<(), Failure> 
 
 fn answers_405_to_other_methods(session: &Session) -> Result<(), Failure> {
     let site = Site::new(session)?;
-    for method in ["POST", "DELETE", "PUT", "get", "Head"] {
+    for method in ["POST", "DELETE", "PUT", "OPTIONS"] {
         let got = answer(session, &site, method, "/hello.txt")?;
         let body = b"405 Method Not Allowed\n";
         expect_answer(
@@ -475,11 +519,14 @@ fn answers_405_to_other_methods(session: &Session) -> Result<(), Failure> {
             (405, "text/plain; charset=utf-8", body.len(), body),
         )
         .map_err(|failure| match failure {
-            Failure::Wrong { expected, .. } if got.status.0 == 200 => session.wrong(
+            Failure::Wrong { expected, .. } if got.status.0 == 501 => session.wrong(
                 expected,
-                "matching methods loosely: they are case-sensitive (RFC 9110, section 9.1), so \
-                 `get` is not `GET`; compare with `==`",
+                "501 for a method the server knows: 501 is for methods it does not recognise; \
+                 one of KNOWN_METHODS that is not allowed here gets 405 (RFC 9110, section \
+                 15.5.6)",
             ),
+            Failure::Wrong { expected, .. } if got.status.0 == 200 => session
+                .wrong(expected, "serving a method other than GET and HEAD as if it were GET"),
             other => other,
         })?;
         if header(&got, "allow") != Some("GET, HEAD") {
@@ -488,6 +535,35 @@ fn answers_405_to_other_methods(session: &Session) -> Result<(), Failure> {
                 "a 405 must say which methods are allowed (RFC 9110, section 15.5.6)",
             ));
         }
+    }
+    Ok(())
+}
+
+fn answers_501_to_unknown_methods(session: &Session) -> Result<(), Failure> {
+    let site = Site::new(session)?;
+    for method in ["get", "Head", "BREW", "PATCH-ME"] {
+        let got = answer(session, &site, method, "/hello.txt")?;
+        let body = b"501 Not Implemented\n";
+        expect_answer(
+            session,
+            &got,
+            &format!("{method} /hello.txt"),
+            (501, "text/plain; charset=utf-8", body.len(), body),
+        )
+        .map_err(|failure| match failure {
+            Failure::Wrong { expected, .. } if got.status.0 == 200 => session.wrong(
+                expected,
+                "matching methods loosely: they are case-sensitive (RFC 9110, section 9.1), so \
+                 `get` is not `GET` but a method this server does not know; compare with `==`",
+            ),
+            Failure::Wrong { expected, .. } if got.status.0 == 405 => session.wrong(
+                expected,
+                "405 for a method the server does not recognise: 405 is for a known method it \
+                 does not allow; one not in KNOWN_METHODS (spelled exactly) gets 501 (RFC 9110, \
+                 section 15.6.2)",
+            ),
+            other => other,
+        })?;
     }
     Ok(())
 }
@@ -505,6 +581,23 @@ fn answers_head_without_a_body(session: &Session) -> Result<(), Failure> {
         Failure::Wrong { expected, .. } => session.wrong(
             expected,
             "HEAD gets the same head as GET, Content-Length included, and no body",
+        ),
+        other => other,
+    })?;
+    let got = answer(session, &site, "HEAD", "/missing.txt")?;
+    let length = b"404 Not Found\n".len();
+    expect_answer(
+        session,
+        &got,
+        "HEAD /missing.txt",
+        (404, "text/plain; charset=utf-8", length, b""),
+    )
+    .map_err(|failure| match failure {
+        Failure::Wrong { expected, .. } if got.status.0 == 404 => session.wrong(
+            expected,
+            "a body in an error answered to HEAD: HEAD gets no body whatever the status, with \
+             the Content-Length GET would get; drop the body after building the response, \
+             for every status",
         ),
         other => other,
     })
@@ -666,33 +759,93 @@ fn refuses_paths_outside_the_folder(session: &Session) -> Result<(), Failure> {
     })
 }
 
+/// Sends `request` as `name` and reads the answer, naming `if_silent` as the likely
+/// mistake if no answer comes in time.
+fn exchange_or(
+    session: &Session,
+    addr: SocketAddr,
+    name: &str,
+    request: &[u8],
+    if_silent: &str,
+) -> Result<Answer, Failure> {
+    let mut client = RawClient::connect(session, name, addr)?;
+    client.send(&[request.to_vec()]);
+    let answer = client.answer(session).map_err(|failure| match failure {
+        Failure::Wrong { expected, .. } if expected.contains(" within ") => {
+            session.wrong(expected, if_silent)
+        }
+        other => other,
+    })?;
+    client.expect_closed(session)?;
+    Ok(answer)
+}
+
 fn answers_bad_requests_and_keeps_serving(session: &Session) -> Result<(), Failure> {
     with_server(session, |server, addr, _site| {
         let over_cap: String = std::iter::once("GET / HTTP/1.1\r\n".to_string())
             .chain((0..).map(|i| format!("X-Field-{i}: a short value\r\n")))
             .take(2 * MAX_HEAD / 30)
             .collect();
-        for (name, request, status) in [
-            ("mallory1", "HELLO\r\n\r\n".to_string(), 400),
-            ("mallory2", "GET / HTTP/1.1\r\n\r\n".to_string(), 400),
-            ("mallory3", over_cap, 431),
-        ] {
-            let got = exchange(session, addr, name, &[&request])?;
+        let long_line = format!("GET /{} HTTP/1.1\r\n", "a".repeat(2 * MAX_HEAD));
+        let silent_syntax = "no answer to a head that breaks the syntax: answer 400 as soon as \
+            the line is read (a request line of three parts, an HTTP/1.1 head with one Host), \
+            without waiting for more";
+        let no_cap = "no cap on the head: the client sent more than MAX_HEAD bytes and stays \
+            connected, and the server goes on reading; read through \
+            `reader.take(MAX_HEAD as u64)` and answer as soon as the cap is reached";
+        let cases: [(&str, Vec<u8>, u16, &str, &str); 6] = [
+            (
+                "mallory1",
+                b"HELLO\r\n\r\n".to_vec(),
+                400,
+                silent_syntax,
+                "a request line of one part is malformed",
+            ),
+            (
+                "mallory2",
+                b"GET / HTTP/1.1\r\n\r\n".to_vec(),
+                400,
+                silent_syntax,
+                "an HTTP/1.1 head without Host is malformed",
+            ),
+            (
+                "mallory3",
+                over_cap.into_bytes(),
+                431,
+                no_cap,
+                "header fields past MAX_HEAD get 431 (414 is for a request line that alone fills the cap)",
+            ),
+            (
+                "mallory4",
+                long_line.into_bytes(),
+                414,
+                no_cap,
+                "a request line that alone fills MAX_HEAD gets 414 URI Too Long (RFC 9112, section 3), not 431",
+            ),
+            (
+                "trudy",
+                b"GET /\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n".to_vec(),
+                400,
+                "no answer to a request line that is not UTF-8",
+                "a head that is not text is malformed: 400, never a panic (`String::from_utf8(..)` \
+                 returns an error to answer, not to `unwrap()`)",
+            ),
+            (
+                "oscar",
+                b"get /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n".to_vec(),
+                501,
+                "no answer to a lowercase method",
+                "methods are case-sensitive: `get` is a method this server does not know, 501",
+            ),
+        ];
+        for (name, request, status, if_silent, if_other) in cases {
+            let got = exchange_or(session, addr, name, &request, if_silent)?;
             if got.status() != status {
                 return Err(session.wrong(
-                    format!("{status} for {}", show(request.as_bytes())),
-                    "400 for a head that breaks the syntax, 431 for one over MAX_HEAD",
+                    format!("{status} for {}", grader::peer::show_at_most(&request, 80)),
+                    if_other,
                 ));
             }
-        }
-        let mut trudy = RawClient::connect(session, "trudy", addr)?;
-        trudy.send(&[b"GET /\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n".to_vec()]);
-        let got = trudy.answer(session)?;
-        if got.status() != 400 {
-            return Err(session.wrong(
-                "400 for a request line that is not UTF-8",
-                "a head that is not text is malformed",
-            ));
         }
         let mut eve = RawClient::connect(session, "eve", addr)?;
         eve.send(&pieces(&["GET /hello.txt HT"]));
@@ -707,8 +860,22 @@ fn answers_bad_requests_and_keeps_serving(session: &Session) -> Result<(), Failu
                      connection's error on stderr and go on; never `unwrap()` it",
             )
         })?;
-        if got.status() != 200 || !server.is_running() {
-            return Err(session.wrong("the server to keep serving", "a bad request crashed it"));
+        if !server.is_running() {
+            return Err(session.wrong(
+                "the server to keep serving",
+                "a bad request ended the whole program: a panic or an error `?`-returned from \
+                 the accept loop; report a connection's error on stderr and go on",
+            ));
+        }
+        if got.status() != 200 {
+            return Err(session.wrong(
+                "200 for bob's good request after the bad ones",
+                format!(
+                    "{}: the bad requests before it changed how a later, good one is answered \
+                     (each connection has its own reader and its own state)",
+                    got.status()
+                ),
+            ));
         }
         Ok(())
     })
@@ -731,8 +898,123 @@ fn serves_several_clients_at_once(session: &Session) -> Result<(), Failure> {
         alice.send(&pieces(&["TP/1.1\r\nHost: x\r\n\r\n"]));
         let got = alice.answer(session)?;
         if got.status() != 200 || got.body != HELLO {
-            return Err(session.wrong("200 and hello.txt for alice", "a request read wrongly"));
+            return Err(session.wrong(
+                "200 and hello.txt for alice",
+                "alice's request, sent in two parts with bob served in between, was read \
+                 wrongly: read whole lines from each connection's own reader, never one shared \
+                 between connections",
+            ));
         }
         Ok(())
     })
+}
+
+/// How many clients wait at once in `serves_hundreds_of_clients_and_some_that_stop_reading`.
+const CROWD: usize = 200;
+/// How many of the crowd connect before each check that the server still answers.
+const BATCH: usize = 50;
+
+fn serves_hundreds_of_clients_and_some_that_stop_reading(session: &Session) -> Result<(), Failure> {
+    with_server(session, |_server, addr, site| {
+        // A file larger than loopback's socket buffers: a server writing it to a client
+        // that does not read is stuck in `write_all` until that client goes.
+        let big = vec![b'b'; 6 << 20];
+        std::fs::write(site.root.join("big.bin"), &big)
+            .map_err(|err| session.wrong("a large file for the check", err))?;
+        let mut crowd = Vec::with_capacity(CROWD + 2);
+        for _ in 0..2 {
+            let mut slow = std::net::TcpStream::connect_timeout(&addr, WAIT)
+                .map_err(|err| session.wrong("a connection to the server", err))?;
+            let _ =
+                std::io::Write::write_all(&mut slow, b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+            crowd.push(slow);
+        }
+        session.note("two clients ask for big.bin (6 MiB) and never read");
+        // In batches, each followed by a request that must be answered: accepting is first
+        // come, first served, so that answer shows every earlier connection was accepted,
+        // and the kernel's queue of connections waiting for `accept` never overflows.
+        for batch in 0..CROWD / BATCH {
+            for i in 0..BATCH {
+                let stream = std::net::TcpStream::connect_timeout(&addr, WAIT).map_err(|err| {
+                    session.note(format!("client {} of the crowd: ✗ {err}", batch * BATCH + i + 1));
+                    session.wrong(
+                        format!("the server to take {CROWD} connections at once"),
+                        "the server stopped accepting while others were connected: accept \
+                         every connection at once and hand it to a thread of its own",
+                    )
+                })?;
+                let _ = std::io::Write::write_all(&mut &stream, b"GET /hello.txt HT");
+                crowd.push(stream);
+            }
+            let waiting = (batch + 1) * BATCH;
+            session.note(format!("{waiting} clients in all have each sent half a request line"));
+            let name = format!("bob{}", batch + 1);
+            let got =
+                exchange(session, addr, &name, &["GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n"])
+                    .map_err(|_| {
+                        session.wrong(
+                    format!("an answer to {name} while {waiting} clients wait and 2 do not read"),
+                    "a fixed number of threads (a pool of workers, as in the Rust book's last \
+                         chapter) that the waiting clients hold: every connection needs its own \
+                         thread, since a client may wait, or stop reading, for as long as it likes",
+                )
+                    })?;
+            if got.status() != 200 || got.body != HELLO {
+                return Err(session
+                    .wrong(format!("200 and hello.txt for {name}"), "a request read wrongly"));
+            }
+        }
+        drop(crowd);
+        Ok(())
+    })
+}
+
+fn sets_the_idle_timeout_on_each_connection(session: &Session) -> Result<(), Failure> {
+    let site = Site::new(session)?;
+    let (mut client, theirs) = grader::peer::tcp_pair(session, "client")?;
+    // A second handle on the server's end of the connection: a socket's read timeout is
+    // the socket's own, so this handle sees what handle_connection sets.
+    let probe = theirs.try_clone().map_err(|err| session.wrong("a usable connection", err))?;
+    client.send(b"GET /hello.txt HT");
+    session.note("the client sends half a request line, then waits");
+    let returned_early = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let done = std::sync::Arc::clone(&returned_early);
+    let watcher = std::thread::spawn(move || {
+        let started = std::time::Instant::now();
+        let mut seen = None;
+        let returned = || done.load(std::sync::atomic::Ordering::Relaxed);
+        while seen.is_none() && started.elapsed() < WAIT && !returned() {
+            seen = probe.read_timeout().ok().flatten();
+            if seen.is_none() {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+        }
+        // Done looking: the client leaves, so handle_connection sees the end and returns.
+        drop(client);
+        seen
+    });
+    let root = site.root.clone();
+    let returned = session.call("file_server::handle_connection", WAIT + WAIT, move || {
+        subject::file_server::handle_connection(theirs, &root)
+    });
+    // It may return before the client leaves (a `todo!()`, an error): stop watching then.
+    returned_early.store(true, std::sync::atomic::Ordering::Relaxed);
+    let seen = watcher.join().unwrap_or_default();
+    session.note(format!("the connection's read timeout, as handle_connection set it: {seen:?}"));
+    let _ = returned?; // Ok or an error: either way it returned once the client left
+    let idle = subject::file_server::IDLE;
+    if seen != Some(idle) {
+        return Err(session.wrong(
+            format!("a read timeout of IDLE ({idle:?}) on the connection"),
+            match seen {
+                None => "no read timeout: a client that connects and says nothing holds its \
+                         thread forever; `set_read_timeout(Some(IDLE))` before reading"
+                    .to_string(),
+                Some(other) => {
+                    format!("a read timeout of {other:?}: the constant IDLE says how long")
+                }
+            },
+        ));
+    }
+    Ok(())
 }

@@ -5,14 +5,14 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use grader::transfer::{
-    Answer, ReferenceReceiver, ReferenceSender, Reply, Scratch, Transfer, crc32, entries, header,
-    loopback_pair, sample,
+    Answer, ReferenceReceiver, ReferenceSender, Reply, Scratch, Transfer, crc32, entries,
+    files_outside, header, loopback_pair, sample,
 };
 use grader::{Check, Failure, Session, WAIT};
 
 use super::expect_bound_as_asked;
 
-pub const CHECKS: &[Check] = grader::checks!("file_transfer": computes_crc32_of_known_inputs, accepts_plain_names_and_refuses_paths, sends_the_header_then_exactly_the_file, sends_a_large_file_whole, fails_unless_the_receiver_says_ok, receives_a_file_sent_in_odd_pieces, receives_an_empty_file, refuses_a_corrupted_file, refuses_a_truncated_transfer, refuses_names_that_leave_the_folder, refuses_a_malformed_header, transfers_a_file_between_the_two_programs, file_send_fails_when_the_receiver_refuses, file_receive_goes_on_after_a_refused_transfer);
+pub const CHECKS: &[Check] = grader::checks!("file_transfer": computes_crc32_of_known_inputs, accepts_plain_names_and_refuses_paths, sends_the_header_then_exactly_the_file, sends_a_large_file_whole, fails_unless_the_receiver_says_ok, receives_a_file_sent_in_odd_pieces, receives_an_empty_file, refuses_a_corrupted_file, refuses_a_truncated_transfer, refuses_names_that_leave_the_folder, refuses_a_malformed_header, transfers_a_file_between_the_two_programs, file_send_fails_when_the_receiver_refuses, file_receive_goes_on_after_a_refused_transfer, receives_a_name_with_spaces, file_receive_serves_senders_at_once);
 
 fn computes_crc32_of_known_inputs(session: &Session) -> Result<(), Failure> {
     let bytes: Vec<u8> = (0..=255).collect();
@@ -255,7 +255,13 @@ fn expect_stored(
             ));
         }
         Answer::Line(line) => {
-            return Err(session.wrong("the answer \"ok\\n\"", format!("the line {line:?}")));
+            return Err(session.wrong(
+                "the answer \"ok\\n\"",
+                format!(
+                    "the line {line:?}: the answer is exactly `ok` and one `\\n` (no `\\r`, no \
+                     other word)"
+                ),
+            ));
         }
         Answer::Silence(_) => return Err(session.wrong("the answer \"ok\\n\"", NO_ANSWER)),
         Answer::Closed(_) | Answer::Reset(_) => {
@@ -355,8 +361,7 @@ fn expect_refused(
             ),
         ));
     }
-    let outside: Vec<String> =
-        entries(&scratch.path).into_iter().filter(|n| n != "inbox").collect();
+    let outside = files_outside(&scratch.path, dir);
     if !outside.is_empty() {
         return Err(session.wrong(
             "nothing written outside the receiver's folder",
@@ -410,9 +415,16 @@ fn refuses_a_truncated_transfer(session: &Session) -> Result<(), Failure> {
 
 fn refuses_names_that_leave_the_folder(session: &Session) -> Result<(), Failure> {
     let scratch = Scratch::new(session)?;
-    let dir = scratch.folder(session, "inbox")?;
+    // Two levels down, so that a name climbing two levels (as `./../x` does once a
+    // temporary name puts a `.` in front of it) still lands in the check's own folder.
+    let dir = scratch.folder(session, "outer/inbox")?;
     let absolute = scratch.path.join("absolute.txt");
-    let names = ["../escape.txt".to_string(), absolute.display().to_string(), "..".to_string()];
+    let names = [
+        "../escape.txt".to_string(),
+        absolute.display().to_string(),
+        "..".to_string(),
+        "./../escape.txt".to_string(),
+    ];
     for name in names {
         let data = b"not for you\n".to_vec();
         let transfer =
@@ -434,16 +446,25 @@ fn refuses_a_malformed_header(session: &Session) -> Result<(), Failure> {
     let scratch = Scratch::new(session)?;
     let dir = scratch.folder(session, "inbox")?;
     let huge = vec![b'F'; 64 * 1024];
-    let headers: [(&[u8], &str); 4] = [
+    let headers: [(&[u8], &str); 12] = [
         (b"HELLO\n", "a line that is not a header"),
+        (b"\n", "an empty line"),
         (b"FILE 5 3610a6 hello.txt\n", "a checksum of 6 hex digits"),
         (b"FILE five 3610a686 hello.txt\n", "a length that is not a number"),
+        (b"file 5 3610a686 hello.txt\n", "`file` in lowercase"),
+        (b"FILE  5 3610a686 hello.txt\n", "two spaces after `FILE`"),
+        (b"FILE 5 3610a686 \n", "an empty name"),
+        (b"FILE 5 3610a686 \xff\xfe.txt\n", "a name that is not UTF-8"),
         (&huge, "64 KiB without a `\\n`"),
+        (b"FILE +5 3610a686 hello.txt\n", "a length with a `+` (which `parse` takes)"),
+        // The CRC-32 of `hello 20` is 0x0cf79720: without its leading zero, 7 digits.
+        (b"FILE 8 cf79720 hello.txt\n", "a right checksum written in 7 hex digits"),
+        (b"FILE 8 +cf79720 hello.txt\n", "a checksum with a `+` (which `from_str_radix` takes)"),
     ];
     for (bad, what) in headers {
         session.note(format!("the sender sends {what}"));
-        let transfer =
-            Transfer { header: bad.to_vec(), data: b"hello".to_vec(), then_close: false };
+        let data = if bad.starts_with(b"FILE 8 ") { &b"hello 20"[..] } else { &b"hello"[..] };
+        let transfer = Transfer { header: bad.to_vec(), data: data.to_vec(), then_close: false };
         let outcome = receive_with(session, &dir, transfer)?;
         let if_silent = "a header read without a limit: read at most MAX_HEADER bytes of it with \
              `take`, then answer `error: ...` if no `\\n` came";
@@ -457,7 +478,9 @@ fn refuses_a_malformed_header(session: &Session) -> Result<(), Failure> {
             &scratch,
             &dir,
             outcome,
-            "a malformed header accepted: use `Header::parse`",
+            "a malformed header accepted: the header is exactly `FILE <len> <crc> <name>`, with \
+             single spaces (not `split_whitespace`), `FILE` in capitals, decimal digits only \
+             for the length, exactly 8 hex digits for the CRC, and a name; use `Header::parse`",
         )?;
     }
     Ok(())
@@ -491,7 +514,9 @@ fn transfers_a_file_between_the_two_programs(session: &Session) -> Result<(), Fa
     if fs::read(&stored).unwrap_or_default() != data {
         return Err(session.wrong(
             format!("{} to hold the file sent", stored.display()),
-            "a file changed on the way",
+            "the bytes stored differ from the file sent: file-send sends exactly the file after \
+             the header, and file-receive stores exactly the `len` bytes after it (the in-process \
+             checks of send_file and receive_file above say which)",
         ));
     }
     Ok(())
@@ -554,14 +579,32 @@ fn file_receive_goes_on_after_a_refused_transfer(session: &Session) -> Result<()
     let data = sample(5000, 2);
     let answer =
         send("whole.bin", data.clone(), false).map_err(|f| receiver.explain(session, f))?;
+    session.note(format!("the second transfer, whole, got {answer:?}"));
     if answer != Answer::Line("ok\n".into()) {
+        // The connection was accepted, so the receiver still serves: say why this
+        // transfer went wrong, by what came back.
+        let mistake = match &answer {
+            Answer::Silence(_) => NO_ANSWER.to_string(),
+            Answer::Line(line) => format!(
+                "{line:?} for a good file: taking one `read` for the whole file, or the file's \
+                 bytes read from the stream after a `BufReader` had already read them ahead \
+                 with the header"
+            ),
+            // A program that has ended may still have had the connection accepted by the
+            // kernel before it went: look at whether it is still there.
+            Answer::Closed(_) | Answer::Reset(_) if has_ended_soon(&mut receiver) => {
+                "the receiver stopped serving after a refused transfer: report a transfer's \
+                 error on stderr and go on accepting"
+                    .to_string()
+            }
+            Answer::Closed(_) | Answer::Reset(_) => "the connection closed without an answer: \
+                 the connection's thread ended before answering (a panic, or an error returned \
+                 with `?` before the answer was written)"
+                .to_string(),
+        };
         return Err(receiver.explain(
             session,
-            session.wrong(
-                "\"ok\\n\" for a good transfer after a refused one",
-                "the receiver stopped serving after a refused transfer: report a transfer's \
-                 error on stderr and go on accepting",
-            ),
+            session.wrong("\"ok\\n\" for a good transfer after a refused one", mistake),
         ));
     }
     let line = receiver.line(session, "the stored file's path")?;
@@ -576,4 +619,77 @@ fn file_receive_goes_on_after_a_refused_transfer(session: &Session) -> Result<()
         ));
     }
     Ok(())
+}
+
+fn receives_a_name_with_spaces(session: &Session) -> Result<(), Failure> {
+    let scratch = Scratch::new(session)?;
+    let dir = scratch.folder(session, "inbox")?;
+    for name in ["my notes.txt", " two  spaces .txt"] {
+        let data = format!("the file called {name:?}\n").into_bytes();
+        let transfer = Transfer {
+            header: header(&data, name).into_bytes(),
+            data: data.clone(),
+            then_close: false,
+        };
+        let (result, answer) = receive_with(session, &dir, transfer)?;
+        if matches!(&answer, Answer::Line(line) if line.starts_with("error")) {
+            return Err(session.wrong(
+                format!("\"ok\\n\" for a file named {name:?}"),
+                "a name with spaces refused: the name is everything after the third space, \
+                 spaces and all (`split_once`, or `splitn(4, ' ')`), not one word of \
+                 `split_whitespace`",
+            ));
+        }
+        expect_stored(session, &dir, name, &data, (result, answer))?;
+        let _ = fs::remove_file(dir.join(name));
+    }
+    Ok(())
+}
+
+fn file_receive_serves_senders_at_once(session: &Session) -> Result<(), Failure> {
+    let scratch = Scratch::new(session)?;
+    let dir = scratch.folder(session, "inbox")?;
+    let dir_arg = dir.display().to_string();
+    let mut receiver = session.start_with("file-receive", &["127.0.0.1:0", &dir_arg])?;
+    let addr = receiver.listening(session)?;
+    let mut slow = std::net::TcpStream::connect(addr)
+        .map_err(|err| session.wrong(format!("a connection to file-receive at {addr}"), err))?;
+    let _ = std::io::Write::write_all(&mut slow, b"FILE 5 3610a686 sl");
+    session.note("a slow sender connects and sends half a header, then waits");
+    let stream = std::net::TcpStream::connect(addr)
+        .map_err(|err| session.wrong(format!("a second connection to {addr}"), err))?;
+    let data = sample(5000, 3);
+    let answer = ReferenceSender::start(
+        &session.log,
+        stream,
+        Transfer { header: header(&data, "quick.bin").into_bytes(), data, then_close: false },
+    )
+    .answer();
+    session.note(format!("a second sender sent quick.bin and got {answer:?}"));
+    drop(slow);
+    if answer != Answer::Line("ok\n".into()) {
+        let mistake = if matches!(answer, Answer::Silence(_)) {
+            "serving one sender at a time: the receiver waits on the slow sender's header while \
+             the second waits for its answer; handle each connection on a thread of its own"
+        } else {
+            "a good transfer refused while another sender was connected"
+        };
+        return Err(receiver.explain(
+            session,
+            session.wrong("\"ok\\n\" for the second sender while the first is slow", mistake),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the program ends within a moment (a connection it left unanswered may be
+/// seen closing just before its end is).
+fn has_ended_soon(program: &mut grader::program::Running) -> bool {
+    for _ in 0..60 {
+        if !program.is_running() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    false
 }

@@ -205,6 +205,16 @@ fn expect_response(
     let want = format!("Ok: {status_line:?} with the body {}", show(body));
     let got = got.map_err(|err| {
         session.note(format!("read_response returned the error: {err}"));
+        if err.kind() == std::io::ErrorKind::InvalidData && std::str::from_utf8(body).is_err() {
+            return session.wrong(
+                &want,
+                format!(
+                    "it returned the error {err:?} for a body that is not UTF-8: reading the \
+                     body as text (`read_to_string`, `read_line`); a body is bytes, any bytes: \
+                     read it with `read_to_end` (through `take` for a length)"
+                ),
+            );
+        }
         session.wrong(
             &want,
             format!(
@@ -276,8 +286,28 @@ fn reads_a_body_by_content_length(session: &Session) -> Result<(), Failure> {
         "HTTP/1.1 200 OK",
         &[("Content-Type", "text/plain"), ("Content-Length", &length)],
         body.as_bytes(),
-    )
-    .map(drop)
+    )?;
+    let got = read_canned(
+        session,
+        pieces(&["HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\n\r\n", "hello"]),
+        Then::StayOpen,
+        "the body read until the close although `Content-Length: 5, 5` gave its end: a list \
+         of equal lengths is that length (RFC 9110, section 8.6)",
+    )?;
+    expect_response(session, got, "HTTP/1.1 200 OK", &[("Content-Length", "5, 5")], b"hello")
+        .map_err(|failure| match failure {
+            Failure::Wrong { expected, mistake } if mistake.contains("returned the error") => {
+                session.wrong(
+                    expected,
+                    format!(
+                        "{mistake}; `Content-Length: 5, 5` is a list of equal lengths, which is \
+                         that length (RFC 9110, section 8.6)"
+                    ),
+                )
+            }
+            other => other,
+        })
+        .map(drop)
 }
 
 fn matches_header_names_in_any_case(session: &Session) -> Result<(), Failure> {
@@ -285,9 +315,10 @@ fn matches_header_names_in_any_case(session: &Session) -> Result<(), Failure> {
         session,
         pieces(&["HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n", "hello"]),
         Then::StayOpen,
-        "matching `Content-Length` case-sensitively, so `content-length` went unseen and the \
-         body was read until the close: field names are case-insensitive \
-         (`eq_ignore_ascii_case`)",
+        "the body read until the close although `content-length: 5` gave its end (the server \
+         keeps the connection open): Content-Length matched case-sensitively, so \
+         `content-length` went unseen (field names are case-insensitive: \
+         `eq_ignore_ascii_case`), or Content-Length not used at all",
     )?;
     expect_response(session, got, "HTTP/1.1 200 OK", &[("content-length", "5")], b"hello")?;
     let got = read_canned(
@@ -424,14 +455,24 @@ fn reads_a_body_until_the_connection_closes(session: &Session) -> Result<(), Fai
         "HTTP/1.1 200 OK",
         &[("Content-Type", "text/plain")],
         parts.concat().as_bytes(),
-    )
-    .map(drop)
+    )?;
+    // A body of bytes that are not text: every byte value, and no line ending at the end.
+    let bytes: Vec<u8> = (0..=255u8).rev().collect();
+    let mut response = pieces(&["HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n"]);
+    response.push(bytes.clone());
+    let got = read_canned(session, response, Then::Close, "a body read past the close")?;
+    expect_response(session, got, "HTTP/1.1 200 OK", &[("Content-Type", "image/png")], &bytes)
+        .map(drop)
 }
 
 fn reads_no_body_after_204_or_304(session: &Session) -> Result<(), Failure> {
     for (head, headers) in [
         ("HTTP/1.1 204 No Content\r\nX-Note: nothing\r\n\r\n", ("X-Note", "nothing")),
         ("HTTP/1.1 304 Not Modified\r\nContent-Length: 120\r\n\r\n", ("Content-Length", "120")),
+        (
+            "HTTP/1.1 204 \r\nX-Note: an empty reason phrase\r\n\r\n",
+            ("X-Note", "an empty reason phrase"),
+        ),
     ] {
         let got = read_canned(
             session,
@@ -440,7 +481,21 @@ fn reads_no_body_after_204_or_304(session: &Session) -> Result<(), Failure> {
             "waiting for a body after 204 or 304: those never have one, whatever \
              Content-Length says (RFC 9112, section 6.3)",
         )?;
-        expect_response(session, got, &head[..head.find('\r').unwrap_or(0)], &[headers], b"")?;
+        let status_line = &head[..head.find('\r').unwrap_or(0)];
+        expect_response(session, got, status_line, &[headers], b"").map_err(
+            |failure| match failure {
+                Failure::Wrong { expected, mistake }
+                    if status_line.ends_with(' ') && mistake.contains("returned the error") =>
+                {
+                    session.wrong(
+                        expected,
+                        "an empty reason phrase refused: after the code and its space the reason \
+                         may be empty (RFC 9112, section 4), as in `HTTP/1.1 204 `",
+                    )
+                }
+                other => other,
+            },
+        )?;
     }
     Ok(())
 }
@@ -449,18 +504,35 @@ fn reports_a_body_cut_short(session: &Session) -> Result<(), Failure> {
     for response in [
         "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly twenty bytes...",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nshort",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n8\r\nabcd",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
     ] {
         let got =
             read_canned(session, pieces(&[response]), Then::Close, "a body read past the close")?;
-        if let Ok(got) = got {
-            session.note(format!("read_response = Ok, body {}", show(&got.body)));
-            return Err(session.wrong(
-                "an error: the connection closed before the body was complete",
-                "taking the end of the connection as the end of a body that said how long it \
-                 is: fewer bytes than Content-Length or a chunk says, or no last chunk, is an \
-                 error (`io::ErrorKind::UnexpectedEof`)",
-            ));
+        match got {
+            Ok(got) => {
+                session.note(format!("read_response = Ok, body {}", show(&got.body)));
+                return Err(session.wrong(
+                    "an error: the connection closed before the body was complete",
+                    "taking the end of the connection as the end of a body that said how long \
+                     it is: fewer bytes than Content-Length or a chunk says, or no last chunk, \
+                     is an error (`io::ErrorKind::UnexpectedEof`)",
+                ));
+            }
+            Err(err) if err.kind() != std::io::ErrorKind::UnexpectedEof => {
+                session.note(format!("read_response returned the error {err:?}"));
+                return Err(session.wrong(
+                    "an `io::ErrorKind::UnexpectedEof` error: the connection closed before the \
+                     body was complete",
+                    format!(
+                        "an error of kind {:?}: a body cut short is UnexpectedEof, as the doc \
+                         comment says (InvalidData is for what breaks the syntax); count the \
+                         bytes a chunk or Content-Length promised against those that came",
+                        err.kind()
+                    ),
+                ));
+            }
+            Err(_) => {}
         }
     }
     Ok(())
@@ -468,7 +540,30 @@ fn reports_a_body_cut_short(session: &Session) -> Result<(), Failure> {
 
 fn rejects_a_malformed_response(session: &Session) -> Result<(), Failure> {
     for (response, what) in [
+        (
+            "HTTP/1.1 20\u{e9} OK\r\n\r\n",
+            "a status code whose third character, `\u{e9}`, takes two bytes",
+        ),
         ("SSH-2.0-OpenSSH_9.6\r\n", "a status line that is not `HTTP/1.x <code> ...`"),
+        ("ICY 200 OK\r\nContent-Length: 0\r\n\r\n", "a status line that is not HTTP/1.x"),
+        ("HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n", "a status code of four digits"),
+        (
+            "HTTP/1.1 200 OK\r\n: no name\r\nContent-Length: 0\r\n\r\n",
+            "a field line with an empty name",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nContent-Length : 5\r\n\r\nhello",
+            "a space between a field name and its `:` (RFC 9112, section 5.1)",
+        ),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 5, 6\r\n\r\nhello!", "two different Content-Lengths"),
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n+5\r\nhello\r\n0\r\n\r\n",
+            "a chunk size with a `+` (which `from_str_radix` takes)",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhello\r\n0\r\n\r\n",
+            "a chunk longer than its size says",
+        ),
         ("HTTP/1.1 OK\r\n\r\n", "a status line without a three-digit code"),
         ("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "a header line without `:`"),
         (
@@ -482,13 +577,27 @@ fn rejects_a_malformed_response(session: &Session) -> Result<(), Failure> {
     ] {
         let got =
             read_canned(session, pieces(&[response]), Then::Close, "a malformed response read")?;
-        if let Ok(got) = got {
-            session.note(format!("read_response({response:?}) = Ok({got:?})"));
-            return Err(session.wrong(
-                format!("an error for {what}"),
-                "accepting what breaks the syntax: a client that guesses reads the body wrong; \
-                 return an `io::ErrorKind::InvalidData` error",
-            ));
+        match got {
+            Ok(got) => {
+                session.note(format!("read_response({response:?}) = Ok({got:?})"));
+                return Err(session.wrong(
+                    format!("an error for {what}"),
+                    "accepting what breaks the syntax: a client that guesses reads the body \
+                     wrong; return an `io::ErrorKind::InvalidData` error",
+                ));
+            }
+            Err(err) if err.kind() != std::io::ErrorKind::InvalidData => {
+                session.note(format!("read_response({response:?}) returned the error {err:?}"));
+                return Err(session.wrong(
+                    format!("an `io::ErrorKind::InvalidData` error for {what}"),
+                    format!(
+                        "an error of kind {:?}: what breaks the syntax is InvalidData, as the \
+                         doc comment says (UnexpectedEof is for a response cut short)",
+                        err.kind()
+                    ),
+                ));
+            }
+            Err(_) => {}
         }
     }
     Ok(())
@@ -541,6 +650,15 @@ fn server_addr(url: &str) -> String {
 fn reports_what_it_cannot_fetch(session: &Session) -> Result<(), Failure> {
     let finished = session.run_with_args_to_end("http-get", &["https://127.0.0.1:9/"], "")?;
     expect_one_clear_error(session, &finished, "the URL is https://")?;
+    // The program prints the URL, then the error: look past the URL for the reason.
+    let reason = finished.stderr().replacen("https://127.0.0.1:9/", "", 1);
+    if !reason.contains("not supported") {
+        return Err(session.wrong(
+            "an error line that says https:// is not supported (`UrlError::Unsupported`'s words)",
+            "an error that does not say why: return `UrlError::Unsupported(\"https\")`, whose \
+             `Display` names the scheme, and let the program print it",
+        ));
+    }
     let addr = {
         let listener =
             TcpListener::bind("127.0.0.1:0").map_err(|err| session.wrong("a free port", err))?;

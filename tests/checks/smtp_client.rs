@@ -9,7 +9,7 @@ use grader::smtp::{Options, Seen, SmtpServer};
 use grader::{Check, Failure, Session, WAIT};
 use subject::smtp_client::{Reply, SmtpError};
 
-pub const CHECKS: &[Check] = grader::checks!("smtp_client": reads_single_and_multi_line_replies, rejects_malformed_replies, dot_stuffs_the_message, sends_a_message_in_order, reads_a_multi_line_ehlo_reply_split_across_writes, waits_for_each_reply, sends_an_empty_reverse_path, aborts_when_the_recipient_is_rejected, aborts_on_a_refusing_greeting, checks_each_reply_code_exactly, sends_the_body_dot_stuffed, reports_a_failure_with_one_line_and_a_nonzero_exit);
+pub const CHECKS: &[Check] = grader::checks!("smtp_client": reads_single_and_multi_line_replies, rejects_malformed_replies, dot_stuffs_the_message, sends_a_message_in_order, reads_a_multi_line_ehlo_reply_split_across_writes, waits_for_each_reply, sends_an_empty_reverse_path, aborts_when_the_recipient_is_rejected, aborts_on_a_refusing_greeting, checks_each_reply_code_exactly, goes_on_after_251_for_a_recipient, sends_the_body_dot_stuffed, reports_a_failure_with_one_line_and_a_nonzero_exit);
 
 /// Reads one reply with the code under test from a server that sends `bytes` in pieces.
 fn read_fed(
@@ -83,19 +83,34 @@ fn reads_single_and_multi_line_replies(session: &Session) -> Result<(), Failure>
 }
 
 fn rejects_malformed_replies(session: &Session) -> Result<(), Failure> {
-    for (bytes, what) in [
-        ("25 ok\r\n", "a code of two digits"),
-        ("abc ok\r\n", "no code"),
-        ("250xok\r\n", "a code followed by neither `-` nor a space"),
-        ("250-first\r\n251 second\r\n", "lines of one reply with different codes"),
-    ] {
-        let got = read_fed(session, pieces(&[bytes]), Then::StayOpen)?;
+    let cases: [(&[u8], &str); 7] = [
+        (b"25 ok\r\n", "a code of two digits"),
+        (b"abc ok\r\n", "no code"),
+        (b"250xok\r\n", "a code followed by neither `-` nor a space"),
+        (b"250-first\r\n251 second\r\n", "lines of one reply with different codes"),
+        (b"25\xc3\xa9 ok\r\n", "a code whose third character, `\u{e9}`, takes two bytes"),
+        (b"\xff\xfe\xfd ok\r\n", "a code of bytes that are not UTF-8"),
+        (b"\r\n", "an empty line"),
+    ];
+    for (bytes, what) in cases {
+        let got = read_fed(session, vec![bytes.to_vec()], Then::StayOpen)?;
         if !matches!(got, Err(SmtpError::Malformed(_))) {
-            return Err(session.wrong(
-                format!("Err(Malformed(..)) for {what}: {bytes:?}"),
+            let mistake = if matches!(&got, Ok(reply) if reply.lines.len() == 1 && bytes.starts_with(b"250-"))
+            {
+                "stopping after the first line of a reply: `250-` (a dash) means more lines \
+                 follow, each with the same code; read on to the line whose code is followed by \
+                 a space"
+            } else if matches!(got, Err(SmtpError::Io(_))) {
+                "an I/O error for a reply that came whole but breaks the syntax: that is \
+                 `SmtpError::Malformed`; read bytes (`read_until`) rather than a `String`, \
+                 whose `read_line` fails on bytes that are not UTF-8"
+            } else {
                 "accepting a reply that breaks the syntax: three digits, then `-`, a space or \
-                 the end of the line, the same code on every line",
-            ));
+                 the end of the line, the same code on every line"
+            };
+            return Err(
+                session.wrong(format!("Err(Malformed(..)) for {what}: {}", show(bytes)), mistake)
+            );
         }
     }
     for (bytes, what) in [("250-more to come\r\n", "half a reply"), ("", "nothing")] {
@@ -231,6 +246,15 @@ fn expect_delivered(
         ));
     }
     judge_turns(session, seen)?;
+    if let Some(command) = seen.bare_lf_commands.first() {
+        return Err(session.wrong(
+            "every command ending in `\\r\\n`",
+            format!(
+                "{command:?} ended in `\\n` alone: SMTP commands end in `\\r\\n` (RFC 5321, \
+                 section 2.3.8)"
+            ),
+        ));
+    }
     let commands: Vec<&str> = seen.commands.iter().map(String::as_str).collect();
     let want = [&format!("MAIL FROM:<{from}>"), &format!("RCPT TO:<{to}>"), "DATA", "QUIT"];
     let ehlo = commands.first().is_some_and(|c| c.starts_with("EHLO ") && c.len() > 5);
@@ -329,6 +353,16 @@ fn expect_abort(
                  attempt with `SmtpError::Refused`",
             ));
         }
+        Err(SmtpError::Refused { step, reply, .. }) => {
+            return Err(session.wrong(
+                want,
+                format!(
+                    "it stopped later, at {step:?} answered {}: the reply {code} came before \
+                     and was let through; check every reply's code, the greeting's (220) too",
+                    reply.code
+                ),
+            ));
+        }
         Err(err) => {
             return Err(session.wrong(want, format!("it returned the error {err}")));
         }
@@ -338,7 +372,9 @@ fn expect_abort(
         sent.len() == commands.len() && sent.iter().zip(commands).all(|(s, c)| s.starts_with(c));
     if !same {
         let mistake = if sent.last() != Some(&"QUIT") {
-            "no `QUIT` after the failure: say goodbye before returning the error"
+            "no `QUIT` after the failure: say goodbye before returning the error; or replies \
+             read out of step (a reply of several lines, `250-` … `250 `, read as one line \
+             leaves its other lines to be taken for the replies to the next commands)"
         } else if sent.len() > commands.len() {
             "going on after a failed step: stop at the first reply that has the wrong code, \
              then send `QUIT`"
@@ -353,15 +389,42 @@ fn expect_abort(
     Ok(())
 }
 
+/// Expects the error `Refused` by the reply `code` to name the step and the codes it
+/// needed as the doc comment of `SmtpError::Refused` says; other outcomes are left to
+/// `expect_abort`.
+fn expect_step(
+    session: &Session,
+    got: &Result<(), SmtpError>,
+    code: u16,
+    step: &str,
+    expected: &[u16],
+) -> Result<(), Failure> {
+    if let Err(SmtpError::Refused { step: got_step, expected: got_expected, reply }) = got {
+        if reply.code == code && (got_step != step || *got_expected != expected) {
+            return Err(session.wrong(
+                format!("Refused {{ step: {step:?}, expected: {expected:?}, .. }}"),
+                format!(
+                    "Refused {{ step: {got_step:?}, expected: {got_expected:?}, .. }}: `step` is \
+                     the command line as sent (or \"the greeting\", \"the message\"), and \
+                     `expected` every code that would have let the client go on"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn aborts_when_the_recipient_is_rejected(session: &Session) -> Result<(), Failure> {
     let options = Options { reject_recipient: true, ..Options::default() };
     let (got, seen) = send(session, options, "alice@example.org", "nobody@example.com", MESSAGE)?;
+    expect_step(session, &got, 550, "RCPT TO:<nobody@example.com>", &[250, 251])?;
     expect_abort(session, got, &seen, 550, &["EHLO ", "MAIL FROM:", "RCPT TO:", "QUIT"])
 }
 
 fn aborts_on_a_refusing_greeting(session: &Session) -> Result<(), Failure> {
     let options = Options { greeting: 554, ..Options::default() };
     let (got, seen) = send(session, options, "alice@example.org", "bob@example.com", MESSAGE)?;
+    expect_step(session, &got, 554, "the greeting", &[220])?;
     expect_abort(session, got, &seen, 554, &["QUIT"])
 }
 
@@ -377,6 +440,22 @@ fn checks_each_reply_code_exactly(session: &Session) -> Result<(), Failure> {
             ),
             other => other,
         })
+}
+
+fn goes_on_after_251_for_a_recipient(session: &Session) -> Result<(), Failure> {
+    let (from, to) = ("alice@example.org", "bob@elsewhere.example");
+    let options = Options { forward_recipient: true, ..Options::default() };
+    let (got, seen) = send(session, options, from, to, MESSAGE)?;
+    if let Err(SmtpError::Refused { reply, .. }) = &got {
+        if reply.code == 251 {
+            return Err(session.wrong(
+                "the message sent after `251` to RCPT TO",
+                "only 250 taken for success at RCPT TO: 251 (\"user not local; will forward\") \
+                 accepts the recipient too (RFC 5321, section 4.2.2)",
+            ));
+        }
+    }
+    expect_delivered(session, got, &seen, (from, to, MESSAGE))
 }
 
 const STUFFED: &str = ".hidden line\n.\n..two dots\nlast line without a newline";
@@ -408,6 +487,14 @@ fn reports_a_failure_with_one_line_and_a_nonzero_exit(session: &Session) -> Resu
     let seen = server.finish();
     let finished = finished?;
     super::http_client::expect_one_clear_error(session, &finished, "the recipient is refused")?;
+    if !finished.stderr().contains("550") {
+        return Err(session.wrong(
+            "an error line that gives the server's reply, 550 and its text",
+            "an error that does not say why: return `SmtpError::Refused` with the reply, whose \
+             `Display` shows the step, the reply and the codes expected, and let the program \
+             print it",
+        ));
+    }
     if !seen.quit {
         return Err(session.wrong(
             "`QUIT` before giving up",

@@ -56,6 +56,8 @@ pub enum Behaviour {
     EchoesTheQuery,
     /// Never answers, but sends a reply with another ID every 50 ms.
     Stale,
+    /// Reads the query and sends nothing at all.
+    Silent,
 }
 
 /// One query the server received, as it read it.
@@ -168,6 +170,7 @@ fn serve(
             }
             Behaviour::EchoesTheQuery => send(socket, &query.bytes, "the query itself (QR = 0)"),
             Behaviour::Stale => stale(socket, from, &query, log, stop),
+            Behaviour::Silent => log.note("dns server: (sends nothing)"),
         }
         queries.push(query);
     }

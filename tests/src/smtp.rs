@@ -30,6 +30,8 @@ pub struct Options {
     /// Pause before each reply and the greeting, and record any command that arrives
     /// before the reply it should wait for.
     pub slow: bool,
+    /// Answer an accepted recipient with 251 ("not local; will forward") instead of 250.
+    pub forward_recipient: bool,
 }
 
 impl Default for Options {
@@ -40,6 +42,7 @@ impl Default for Options {
             data_reply: 354,
             split: false,
             slow: false,
+            forward_recipient: false,
         }
     }
 }
@@ -61,6 +64,8 @@ pub struct Seen {
     pub out_of_order: Vec<String>,
     /// Whether the client said `QUIT`.
     pub quit: bool,
+    /// Commands that ended in a bare LF instead of CRLF.
+    pub bare_lf_commands: Vec<String>,
 }
 
 /// The reference server, running on a thread of its own.
@@ -213,6 +218,10 @@ fn converse(
         let line = String::from_utf8_lossy(&bytes);
         let command = line.trim_end_matches('\n').trim_end_matches('\r').to_string();
         seen.commands.push(command.clone());
+        if !bytes.ends_with(b"\r\n") {
+            log.note(format!("server: {command:?} ended in a bare LF"));
+            seen.bare_lf_commands.push(command.clone());
+        }
         if early {
             seen.early.push(command.clone());
         }
@@ -251,6 +260,10 @@ fn converse(
             ("RCPT", State::Mail | State::Recipients) => match path_argument(argument, "TO:") {
                 Some(path) if options.reject_recipient => {
                     vec![format!("550 5.1.1 <{path}>: no such user here")]
+                }
+                Some(path) if options.forward_recipient => {
+                    state = State::Recipients;
+                    vec![format!("251 2.1.5 <{path}>: user not local; will forward")]
                 }
                 Some(_) => {
                     state = State::Recipients;

@@ -24,16 +24,28 @@ use crate::session::{Failure, Session, Transcript, WAIT};
 /// The longest header line the protocol allows, counting its `\n`.
 pub const MAX_HEADER: usize = 1024;
 
-/// The CRC-32 of `bytes` (IEEE 802.3, reflected, as zlib computes it), bit by bit.
+/// The CRC-32 of `bytes` (IEEE 802.3, reflected, as zlib computes it), a byte at a time
+/// from a table of the bitwise CRC of each byte value (fast enough in a debug build for
+/// the checks' files of megabytes).
 pub fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &byte in bytes {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+    const TABLE: [u32; 256] = {
+        let mut table = [0u32; 256];
+        let mut i = 0;
+        while i < 256 {
+            let mut crc = i as u32;
+            let mut bit = 0;
+            while bit < 8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+                bit += 1;
+            }
+            table[i] = crc;
+            i += 1;
         }
-    }
-    !crc
+        table
+    };
+    !bytes
+        .iter()
+        .fold(!0u32, |crc, &byte| (crc >> 8) ^ TABLE[((crc ^ u32::from(byte)) & 0xff) as usize])
 }
 
 /// The header line for `data` stored as `name`, with its `\n`.
@@ -106,6 +118,29 @@ pub fn entries(dir: &Path) -> Vec<String> {
         .unwrap_or_default();
     names.sort();
     names
+}
+
+/// Every file under `root`, at any depth, outside the folder `except`: paths relative
+/// to `root`, sorted.
+pub fn files_outside(root: &Path, except: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path == except {
+                continue;
+            }
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let shown = path.strip_prefix(root).unwrap_or(&path);
+                found.push(shown.display().to_string());
+            }
+        }
+    }
+    found.sort();
+    found
 }
 
 /// A connected pair on loopback: (the check's end, the end for the code under test).

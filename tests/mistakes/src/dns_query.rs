@@ -9,7 +9,7 @@ use solutions::dns_query as model;
 pub use solutions::dns_query::{
     CLASS_IN, DnsError, FLAG_RD, HEADER_LEN, Header, MAX_LABEL_LEN, MAX_NAME_LEN, RCODE_NXDOMAIN,
     Record, RecordData, Response, TIMEOUT, TYPE_A, TYPE_AAAA, TYPE_CNAME, UDP_MESSAGE_LEN,
-    random_id, read_u16, read_u32,
+    read_u16, read_u32,
 };
 
 /// Each mistake made here, the checks that must catch it, and words their message must contain.
@@ -83,18 +83,93 @@ pub const MISTAKES: &[Mistake] = &[
         "another address",
     ),
     ("dns_restarts_the_timeout", &["dns_query::gives_up_after_the_timeout"], "starts again"),
+    ("dns_demands_zero_z_bits", &["dns_query::ignores_the_z_ad_and_cd_bits"], "only bit 6 is Z"),
+    (
+        "dns_rcode_with_the_z_bits",
+        &["dns_query::ignores_the_z_ad_and_cd_bits"],
+        "low four bits only",
+    ),
+    (
+        "dns_pointer_forward_allowed",
+        &["dns_query::rejects_pointer_loops_and_pointers_out_of_bounds"],
+        "does not point back",
+    ),
+    (
+        "dns_name_limit_before_the_first_pointer",
+        &["dns_query::rejects_pointer_loops_and_pointers_out_of_bounds"],
+        "through every pointer",
+    ),
+    (
+        "dns_ttl_as_16_bits",
+        &["dns_query::parses_a_cname_chain_with_pointers_into_record_data"],
+        "16 bits",
+    ),
+    ("dns_fixed_id", &["dns_query::prints_one_address_per_line"], "same ID"),
+    ("dns_header_little_endian", &["dns_query::reads_the_header"], "big-endian"),
+    (
+        "dns_record_names_without_pointers",
+        &[
+            "dns_query::parses_a_real_reply_with_compressed_names",
+            "dns_query::parses_a_cname_chain_with_pointers_into_record_data",
+        ],
+        "read past the question",
+    ),
+    ("dns_empty_name_refused", &["dns_query::encodes_a_name_as_labels"], "the empty name"),
+    (
+        "dns_name_limit_one_too_generous",
+        &["dns_query::rejects_pointer_loops_and_pointers_out_of_bounds"],
+        "one byte too generous",
+    ),
+    (
+        "dns_name_limit_one_too_strict",
+        &["dns_query::rejects_pointer_loops_and_pointers_out_of_bounds"],
+        "one byte too strict",
+    ),
+    (
+        "dns_odd_address_length_as_other",
+        &["dns_query::refuses_address_records_of_the_wrong_length"],
+        "wrong length let through",
+    ),
+    (
+        "dns_label_length_in_chars",
+        &[
+            "dns_query::encodes_a_name_as_labels",
+            "dns_query::rejects_empty_and_overlong_labels_and_names",
+        ],
+        "counted in characters",
+    ),
+    ("dns_label_unwraps_utf8", &["dns_query::reads_a_label_that_is_not_utf8"], "not to panic"),
+    (
+        "dns_build_query_drops_the_error",
+        &["dns_query::builds_a_query_as_rfc_1035_lays_it_out"],
+        "use `?`",
+    ),
+    ("dns_read_timeout_as_io_error", &["dns_query::gives_up_after_the_timeout"], "WouldBlock"),
 ];
+
+/// A query ID; with `dns_fixed_id`, always the same one.
+pub fn random_id() -> u16 {
+    if making("dns_fixed_id") { 0x1234 } else { model::random_id() }
+}
 
 pub fn encode_name(name: &str, out: &mut Vec<u8>) -> Result<(), DnsError> {
     let label_limit = if making("dns_allows_64_byte_labels") { 64 } else { MAX_LABEL_LEN };
+    if name.is_empty() && making("dns_empty_name_refused") {
+        return Err(DnsError::BadName("an empty name".into()));
+    }
     let dotless = name.strip_suffix('.').unwrap_or(name);
     let mut wire = Vec::new();
     if !dotless.is_empty() {
         for label in dotless.split('.') {
-            if label.is_empty() || label.len() > label_limit {
+            let len = if making("dns_label_length_in_chars") {
+                label.chars().count()
+            } else {
+                label.len()
+            };
+            if label.is_empty() || len > label_limit {
                 return Err(DnsError::BadName(format!("bad label in {name:?}")));
             }
-            wire.push(label.len() as u8);
+            wire.push(len as u8);
             wire.extend_from_slice(label.as_bytes());
         }
     }
@@ -119,7 +194,11 @@ pub fn build_query(id: u16, name: &str, qtype: u16) -> Result<Vec<u8>, DnsError>
     for field in [id, flags, 1, 0, 0, 0] {
         msg.extend_from_slice(&field.to_be_bytes());
     }
-    encode_name(name, &mut msg)?;
+    if making("dns_build_query_drops_the_error") {
+        let _ = encode_name(name, &mut msg);
+    } else {
+        encode_name(name, &mut msg)?;
+    }
     if making("dns_little_endian_qtype") {
         msg.extend_from_slice(&qtype.to_le_bytes());
     } else {
@@ -130,16 +209,46 @@ pub fn build_query(id: u16, name: &str, qtype: u16) -> Result<Vec<u8>, DnsError>
 }
 
 pub fn parse_header(msg: &[u8]) -> Result<Header, DnsError> {
-    model::parse_header(msg)
+    let mut header = model::parse_header(msg)?;
+    if making("dns_header_little_endian") {
+        header.id = header.id.swap_bytes();
+        header.flags = header.flags.swap_bytes();
+        header.questions = header.questions.swap_bytes();
+        header.answers = header.answers.swap_bytes();
+    }
+    if making("dns_demands_zero_z_bits") && header.flags & 0x0070 != 0 {
+        return Err(DnsError::Malformed("the Z bits are not 0".into()));
+    }
+    Ok(header)
 }
 
 pub fn read_name(msg: &[u8], start: usize) -> Result<(String, usize), DnsError> {
     if making("dns_indexes_without_bounds") {
         return read_name_trusting(msg, start);
     }
-    if !making("dns_name_ends_after_the_jump") && !making("dns_no_pointer_loop_guard") {
+    if making("dns_label_unwraps_utf8") {
+        let (name, end) = model::read_name(msg, start)?;
+        let mut at = start;
+        while let Some(&len) = msg.get(at).filter(|&&len| len != 0 && len < 0x40) {
+            let label = &msg[at + 1..at + 1 + usize::from(len)];
+            String::from_utf8(label.to_vec()).unwrap();
+            at += 1 + usize::from(len);
+        }
+        return Ok((name, end));
+    }
+    let own = [
+        "dns_name_ends_after_the_jump",
+        "dns_no_pointer_loop_guard",
+        "dns_pointer_forward_allowed",
+        "dns_name_limit_before_the_first_pointer",
+        "dns_name_limit_one_too_generous",
+        "dns_name_limit_one_too_strict",
+    ];
+    if !own.iter().any(|m| making(m)) {
         return model::read_name(msg, start);
     }
+    let mut jumps = 0;
+    let mut run_start = start;
     let malformed = |why: &str| DnsError::Malformed(why.to_string());
     let mut labels = Vec::new();
     let mut wire_len = 1;
@@ -159,8 +268,18 @@ pub fn read_name(msg: &[u8], start: usize) -> Result<(String, usize), DnsError> 
             0x00 => {
                 let label =
                     msg.get(at + 1..at + 1 + usize::from(len)).ok_or_else(|| malformed("label"))?;
-                wire_len += 1 + usize::from(len);
-                if wire_len > MAX_NAME_LEN {
+                // The mistake: only the labels before the first pointer counted.
+                if end.is_none() || !making("dns_name_limit_before_the_first_pointer") {
+                    wire_len += 1 + usize::from(len);
+                }
+                let limit = if making("dns_name_limit_one_too_generous") {
+                    MAX_NAME_LEN + 1
+                } else if making("dns_name_limit_one_too_strict") {
+                    MAX_NAME_LEN - 1
+                } else {
+                    MAX_NAME_LEN
+                };
+                if wire_len > limit {
                     return Err(malformed("too long"));
                 }
                 labels.push(String::from_utf8_lossy(label).into_owned());
@@ -172,10 +291,17 @@ pub fn read_name(msg: &[u8], start: usize) -> Result<(String, usize), DnsError> 
                 if target >= msg.len() {
                     return Err(malformed("pointer past the end"));
                 }
-                if !making("dns_no_pointer_loop_guard") && target >= at {
+                if making("dns_pointer_forward_allowed") {
+                    // The mistake: a count of jumps as the only guard.
+                    jumps += 1;
+                    if jumps > 20 {
+                        return Err(malformed("too many pointers"));
+                    }
+                } else if !making("dns_no_pointer_loop_guard") && target >= run_start {
                     return Err(malformed("pointer that does not point back"));
                 }
                 at = target;
+                run_start = target;
             }
             _ => return Err(malformed("reserved label type")),
         }
@@ -202,7 +328,11 @@ fn read_name_trusting(msg: &[u8], start: usize) -> Result<(String, usize), DnsEr
             if jumps > 100 {
                 return Err(DnsError::Malformed("too many pointers".into()));
             }
-            at = usize::from(u16::from_be_bytes([len & 0x3f, msg[at + 1]]));
+            let target = usize::from(u16::from_be_bytes([len & 0x3f, msg[at + 1]]));
+            if target >= at {
+                return Err(DnsError::Malformed("a pointer that does not point back".into()));
+            }
+            at = target;
             continue;
         }
         let len = usize::from(len);
@@ -213,7 +343,13 @@ fn read_name_trusting(msg: &[u8], start: usize) -> Result<(String, usize), DnsEr
 }
 
 pub fn parse_response(msg: &[u8]) -> Result<Response, DnsError> {
-    if !making("dns_cname_read_from_its_data_alone") {
+    let own = [
+        "dns_cname_read_from_its_data_alone",
+        "dns_ttl_as_16_bits",
+        "dns_record_names_without_pointers",
+        "dns_odd_address_length_as_other",
+    ];
+    if !own.iter().any(|m| making(m)) {
         return model::parse_response(msg);
     }
     let header = parse_header(msg)?;
@@ -223,10 +359,18 @@ pub fn parse_response(msg: &[u8]) -> Result<Response, DnsError> {
     }
     let mut answers = Vec::new();
     for _ in 0..header.answers {
-        let (name, end) = read_name(msg, at)?;
+        let (name, end) = if making("dns_record_names_without_pointers") {
+            labels_only(msg, at)?
+        } else {
+            read_name(msg, at)?
+        };
         let rtype = read_u16(msg, end)?;
         let class = read_u16(msg, end + 2)?;
-        let ttl = read_u32(msg, end + 4)?;
+        let ttl = if making("dns_ttl_as_16_bits") {
+            u32::from(read_u16(msg, end + 6)?)
+        } else {
+            read_u32(msg, end + 4)?
+        };
         let rdlength = usize::from(read_u16(msg, end + 8)?);
         let rdata =
             msg.get(end + 10..end + 10 + rdlength).ok_or(DnsError::Malformed("rdata".into()))?;
@@ -237,8 +381,14 @@ pub fn parse_response(msg: &[u8]) -> Result<Response, DnsError> {
             TYPE_AAAA if rdlength == 16 => {
                 RecordData::Aaaa(Ipv6Addr::from(<[u8; 16]>::try_from(rdata).expect("16 bytes")))
             }
+            TYPE_A | TYPE_AAAA if !making("dns_odd_address_length_as_other") => {
+                return Err(DnsError::Malformed(format!("an address of {rdlength} bytes")));
+            }
             // The mistake: the alias read from its own bytes, where a pointer means nothing.
-            TYPE_CNAME => RecordData::Cname(read_name(rdata, 0)?.0),
+            TYPE_CNAME if making("dns_cname_read_from_its_data_alone") => {
+                RecordData::Cname(read_name(rdata, 0)?.0)
+            }
+            TYPE_CNAME => RecordData::Cname(read_name(msg, end + 10)?.0),
             _ => RecordData::Other(rdata.to_vec()),
         };
         answers.push(Record { name, rtype, class, ttl, data });
@@ -258,7 +408,12 @@ pub fn addresses(msg: &[u8], qtype: u16) -> Result<Vec<IpAddr>, DnsError> {
     if header.is_truncated() && !making("dns_ignores_tc") {
         return Err(DnsError::Truncated);
     }
-    match header.rcode() {
+    let rcode = if making("dns_rcode_with_the_z_bits") {
+        (header.flags & 0x7f) as u8
+    } else {
+        header.rcode()
+    };
+    match rcode {
         0 => {}
         RCODE_NXDOMAIN if making("dns_nxdomain_as_no_records") => return Ok(Vec::new()),
         RCODE_NXDOMAIN => return Err(DnsError::NoSuchName),
@@ -297,7 +452,10 @@ pub fn resolve(
         socket.set_read_timeout(Some(if restart { timeout } else { left }))?;
         let (len, from) = match socket.recv_from(&mut buf) {
             Ok(got) => got,
-            Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+            Err(err)
+                if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
+                    && !making("dns_read_timeout_as_io_error") =>
+            {
                 return Err(DnsError::Timeout);
             }
             Err(err) => return Err(err.into()),
@@ -316,5 +474,23 @@ pub fn resolve(
             }
         }
         return addresses(reply, qtype);
+    }
+}
+
+/// A name read as labels alone: a pointer is taken for a label type it does not know.
+fn labels_only(msg: &[u8], start: usize) -> Result<(String, usize), DnsError> {
+    let mut labels = Vec::new();
+    let mut at = start;
+    loop {
+        let len = usize::from(*msg.get(at).ok_or(DnsError::Malformed("past the end".into()))?);
+        if len == 0 {
+            return Ok((labels.join("."), at + 1));
+        }
+        if len > MAX_LABEL_LEN {
+            return Err(DnsError::Malformed(format!("a label of {len} bytes")));
+        }
+        let label = msg.get(at + 1..at + 1 + len).ok_or(DnsError::Malformed("label".into()))?;
+        labels.push(String::from_utf8_lossy(label).into_owned());
+        at += 1 + len;
     }
 }

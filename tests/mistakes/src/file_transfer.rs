@@ -46,8 +46,44 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     (
         "file_transfer_receive_data_from_the_raw_stream",
-        &["file_transfer::receives_a_file_sent_in_odd_pieces"],
+        &[
+            "file_transfer::receives_a_file_sent_in_odd_pieces",
+            "file_transfer::file_receive_goes_on_after_a_refused_transfer",
+        ],
         "after a `BufReader` had read them ahead",
+    ),
+    (
+        "file_transfer_receive_prints_the_name_only",
+        &["file_transfer::transfers_a_file_between_the_two_programs"],
+        "print each stored file's path",
+    ),
+    (
+        "file_transfer_header_split_on_whitespace",
+        &[
+            "file_transfer::refuses_a_malformed_header",
+            "file_transfer::receives_a_name_with_spaces",
+        ],
+        "split_whitespace",
+    ),
+    (
+        "file_transfer_header_lenient_numbers",
+        &["file_transfer::refuses_a_malformed_header"],
+        "exactly 8 hex digits",
+    ),
+    (
+        "file_transfer_temp_name_without_name_check",
+        &["file_transfer::refuses_names_that_leave_the_folder"],
+        "leaves the folder accepted",
+    ),
+    (
+        "file_transfer_receive_one_at_a_time",
+        &["file_transfer::file_receive_serves_senders_at_once"],
+        "one sender at a time",
+    ),
+    (
+        "file_transfer_receive_unwraps_the_header_text",
+        &["file_transfer::refuses_a_malformed_header"],
+        "panic",
     ),
     (
         "file_transfer_receive_ignores_the_checksum",
@@ -155,6 +191,10 @@ fn receiving_mistake() -> bool {
         "file_transfer_receive_ignores_the_length",
         "file_transfer_receive_leaves_a_partial_file",
         "file_transfer_receive_unbounded_header",
+        "file_transfer_header_split_on_whitespace",
+        "file_transfer_receive_unwraps_the_header_text",
+        "file_transfer_temp_name_without_name_check",
+        "file_transfer_header_lenient_numbers",
     ]
     .iter()
     .any(|name| making(name))
@@ -182,14 +222,42 @@ fn receive_into(
     dir: &Path,
 ) -> io::Result<PathBuf> {
     let refuse = |why: &str| io::Error::new(ErrorKind::InvalidData, why);
-    let mut line = String::new();
+    let mut bytes = Vec::new();
     if making("file_transfer_receive_unbounded_header") {
-        reader.read_line(&mut line)?;
+        reader.read_until(b'\n', &mut bytes)?;
     } else {
-        reader.take(MAX_HEADER as u64).read_line(&mut line)?;
+        reader.take(MAX_HEADER as u64).read_until(b'\n', &mut bytes)?;
     }
-    let header =
-        line.strip_suffix('\n').and_then(Header::parse).ok_or_else(|| refuse("bad header"))?;
+    let line = if making("file_transfer_receive_unwraps_the_header_text") {
+        String::from_utf8(bytes).unwrap()
+    } else {
+        String::from_utf8(bytes).map_err(|_| refuse("bad header"))?
+    };
+    let header = if making("file_transfer_header_lenient_numbers") {
+        parse_lenient_numbers(&line)
+    } else if making("file_transfer_header_split_on_whitespace") {
+        parse_loosely(&line)
+    } else {
+        line.strip_suffix('\n').and_then(Header::parse)
+    }
+    .ok_or_else(|| refuse("bad header"))?;
+    if making("file_transfer_temp_name_without_name_check") {
+        // The model's temporary name, with the name never checked.
+        let path = dir.join(&header.name);
+        let partial = dir.join(format!(".{}.part", header.name));
+        let mut data = Vec::new();
+        reader.take(header.len).read_to_end(&mut data)?;
+        fs::write(&partial, &data)?;
+        if data.len() as u64 != header.len || crc32(0, &data) != header.crc {
+            let _ = fs::remove_file(&partial);
+            return Err(refuse("bad transfer"));
+        }
+        if let Err(err) = fs::rename(&partial, &path) {
+            let _ = fs::remove_file(&partial);
+            return Err(err);
+        }
+        return Ok(path);
+    }
     if !making("file_transfer_receive_allows_any_name") && !is_safe_name(&header.name) {
         return Err(refuse("bad file name"));
     }
@@ -226,5 +294,56 @@ pub fn serve(listener: TcpListener, dir: &Path) -> io::Result<()> {
         println!("{}", path.display());
         return Ok(());
     }
-    model::serve(listener, dir)
+    // The model's loop, calling this module's `receive_file`, mistakes and all.
+    for stream in listener.incoming() {
+        let stream = stream?;
+        if making("file_transfer_receive_one_at_a_time") {
+            if let Ok(path) = receive_file(stream, dir) {
+                println!("{}", path.display());
+            }
+            continue;
+        }
+        let dir = dir.to_path_buf();
+        std::thread::spawn(move || {
+            let stored = stream
+                .set_read_timeout(Some(model::IDLE_TIMEOUT))
+                .and_then(|()| receive_file(stream, &dir));
+            match stored {
+                Ok(path) if making("file_transfer_receive_prints_the_name_only") => {
+                    println!("{}", path.file_name().unwrap_or_default().to_string_lossy())
+                }
+                Ok(path) => println!("{}", path.display()),
+                Err(err) => eprintln!("{err}"),
+            }
+        });
+    }
+    Ok(())
+}
+
+/// A header read with `split_whitespace`: any spaces, `file` in any case, and a line
+/// ending in `\r\n` all pass.
+fn parse_loosely(line: &str) -> Option<Header> {
+    let parts: Vec<&str> = line.split_whitespace().collect();
+    let [keyword, len, crc, name] = parts[..] else { return None };
+    if !keyword.eq_ignore_ascii_case("FILE") || crc.len() != 8 {
+        return None;
+    }
+    Some(Header {
+        len: len.parse().ok()?,
+        crc: u32::from_str_radix(crc, 16).ok()?,
+        name: name.to_string(),
+    })
+}
+
+/// A header whose numbers are taken by `parse` and `from_str_radix` alone: a `+` sign
+/// and a CRC of any number of digits pass.
+fn parse_lenient_numbers(line: &str) -> Option<Header> {
+    let rest = line.strip_suffix('\n')?.strip_prefix("FILE ")?;
+    let (len, rest) = rest.split_once(' ')?;
+    let (crc, name) = rest.split_once(' ')?;
+    Some(Header {
+        len: len.parse().ok()?,
+        crc: u32::from_str_radix(crc, 16).ok()?,
+        name: name.to_string(),
+    })
 }

@@ -74,6 +74,47 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     ("http_client_prints_crlf", &["http_client::fetches_a_url_and_prints_the_response"], "CRLF"),
     ("http_client_unwraps", &["http_client::reports_what_it_cannot_fetch"], "unwrap"),
+    (
+        "http_client_https_as_no_host",
+        &["http_client::reports_what_it_cannot_fetch", "http_client::rejects_urls_it_cannot_fetch"],
+        "Unsupported",
+    ),
+    (
+        "http_client_demands_a_reason",
+        &["http_client::reads_no_body_after_204_or_304"],
+        "may be empty",
+    ),
+    (
+        "http_client_cut_body_as_invalid_data",
+        &["http_client::reports_a_body_cut_short"],
+        "a body cut short is UnexpectedEof",
+    ),
+    (
+        "http_client_syntax_error_as_other",
+        &["http_client::rejects_a_malformed_response"],
+        "what breaks the syntax is InvalidData",
+    ),
+    (
+        "http_client_length_list_unparsed",
+        &["http_client::reads_a_body_by_content_length"],
+        "list of equal lengths",
+    ),
+    ("http_client_keeps_the_fragment", &["http_client::parses_http_urls"], "fragment"),
+    (
+        "http_client_status_code_sliced",
+        &["http_client::rejects_a_malformed_response"],
+        "not to panic",
+    ),
+    (
+        "http_client_status_code_unchecked",
+        &["http_client::rejects_a_malformed_response"],
+        "accepting what breaks the syntax",
+    ),
+    (
+        "http_client_body_read_as_text",
+        &["http_client::reads_a_body_until_the_connection_closes"],
+        "a body is bytes",
+    ),
 ];
 
 pub fn parse_url(url: &str) -> Result<Url, UrlError> {
@@ -85,7 +126,16 @@ pub fn parse_url(url: &str) -> Result<Url, UrlError> {
     if making("http_client_unwraps") {
         return Ok(model::parse_url(url).unwrap());
     }
-    model::parse_url(url)
+    if making("http_client_https_as_no_host") && url.starts_with("https://") {
+        return Err(UrlError::NoHost);
+    }
+    let mut parsed = model::parse_url(url)?;
+    if making("http_client_keeps_the_fragment") {
+        if let Some((_, fragment)) = url.split_once('#') {
+            parsed.target = format!("{}#{fragment}", parsed.target);
+        }
+    }
+    Ok(parsed)
 }
 
 pub fn request_head(url: &Url) -> String {
@@ -117,9 +167,31 @@ pub fn read_response(reader: &mut impl BufRead) -> io::Result<Response> {
         "http_client_stops_at_a_blank_line",
         "http_client_accepts_a_short_body",
         "http_client_waits_after_204",
+        "http_client_status_code_sliced",
+        "http_client_status_code_unchecked",
+        "http_client_body_read_as_text",
+        "http_client_length_list_unparsed",
     ];
     if !mistakes.iter().any(|m| making(m)) {
-        return model::read_response(reader);
+        if making("http_client_demands_a_reason") {
+            let response = model::read_response(reader)?;
+            if response.status_line.splitn(3, ' ').nth(2).is_none_or(str::is_empty) {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, "no reason phrase"));
+            }
+            return Ok(response);
+        }
+        return model::read_response(reader).map_err(|err| {
+            use io::ErrorKind::{InvalidData, UnexpectedEof};
+            match err.kind() {
+                UnexpectedEof if making("http_client_cut_body_as_invalid_data") => {
+                    io::Error::new(InvalidData, err.to_string())
+                }
+                InvalidData if making("http_client_syntax_error_as_other") => {
+                    io::Error::other(err.to_string())
+                }
+                _ => err,
+            }
+        });
     }
     let head = if making("http_client_one_read_for_the_head") {
         let mut buf = [0; 4096];
@@ -138,7 +210,11 @@ pub fn read_response(reader: &mut impl BufRead) -> io::Result<Response> {
     };
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap_or("").to_string();
-    let status = status_line.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let status = if making("http_client_status_code_sliced") {
+        status_line[9..12].parse().unwrap_or(0)
+    } else {
+        status_line.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0)
+    };
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.to_string(), v.trim().to_string()))
@@ -211,6 +287,10 @@ pub fn read_response(reader: &mut impl BufRead) -> io::Result<Response> {
             }
             response.body.extend_from_slice(line.as_bytes());
         }
+    } else if making("http_client_body_read_as_text") {
+        let mut text = String::new();
+        reader.read_to_string(&mut text)?;
+        response.body = text.into_bytes();
     } else {
         reader.read_to_end(&mut response.body)?;
     }

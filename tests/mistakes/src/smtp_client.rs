@@ -59,9 +59,54 @@ pub const MISTAKES: &[Mistake] = &[
         &["smtp_client::reports_a_failure_with_one_line_and_a_nonzero_exit"],
         "returning `Ok`",
     ),
+    (
+        "smtp_client_code_sliced_as_text",
+        &["smtp_client::rejects_malformed_replies"],
+        "not to panic",
+    ),
+    (
+        "smtp_client_mixed_codes_accepted",
+        &["smtp_client::rejects_malformed_replies"],
+        "the same code on every line",
+    ),
+    (
+        "smtp_client_reply_read_as_a_string",
+        &["smtp_client::rejects_malformed_replies"],
+        "`read_until`",
+    ),
+    ("smtp_client_empty_from_left_out", &["smtp_client::sends_an_empty_reverse_path"], "MAIL FROM"),
+    (
+        "smtp_client_lf_commands",
+        &["smtp_client::sends_a_message_in_order", "smtp_client::waits_for_each_reply"],
+        "RFC 5321, section 2.3.8",
+    ),
+    (
+        "smtp_client_refusal_without_the_reply",
+        &["smtp_client::reports_a_failure_with_one_line_and_a_nonzero_exit"],
+        "does not say why",
+    ),
+    (
+        "smtp_client_step_is_the_verb",
+        &["smtp_client::aborts_when_the_recipient_is_rejected"],
+        "the command line as sent",
+    ),
+    ("smtp_client_rcpt_250_only", &["smtp_client::goes_on_after_251_for_a_recipient"], "251"),
+    (
+        "smtp_client_greeting_not_checked",
+        &["smtp_client::aborts_on_a_refusing_greeting"],
+        "the greeting's (220) too",
+    ),
 ];
 
 pub fn read_reply(reader: &mut impl BufRead) -> Result<Reply, SmtpError> {
+    let by_text = [
+        "smtp_client_code_sliced_as_text",
+        "smtp_client_mixed_codes_accepted",
+        "smtp_client_reply_read_as_a_string",
+    ];
+    if by_text.iter().any(|m| making(m)) {
+        return read_reply_as_text(reader);
+    }
     if making("smtp_client_one_line_per_reply") {
         let mut line = String::new();
         reader.read_line(&mut line)?;
@@ -114,6 +159,12 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
         "smtp_client_space_after_colon",
         "smtp_client_skips_ehlo",
         "smtp_client_succeeds_after_a_refusal",
+        "smtp_client_empty_from_left_out",
+        "smtp_client_greeting_not_checked",
+        "smtp_client_lf_commands",
+        "smtp_client_rcpt_250_only",
+        "smtp_client_step_is_the_verb",
+        "smtp_client_refusal_without_the_reply",
     ];
     if !mistakes.iter().any(|m| making(m)) {
         return model::send_mail(stream, from, to, message);
@@ -123,8 +174,15 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
     let colon = if making("smtp_client_space_after_colon") { ": " } else { ":" };
     let mut commands = vec![
         ("EHLO [127.0.0.1]".to_string(), &[250][..]),
-        (format!("MAIL FROM{colon}<{from}>"), &[250]),
-        (format!("RCPT TO{colon}<{to}>"), &[250, 251]),
+        if from.is_empty() && making("smtp_client_empty_from_left_out") {
+            (format!("MAIL FROM{colon}"), &[250])
+        } else {
+            (format!("MAIL FROM{colon}<{from}>"), &[250])
+        },
+        (
+            format!("RCPT TO{colon}<{to}>"),
+            if making("smtp_client_rcpt_250_only") { &[250][..] } else { &[250, 251] },
+        ),
         ("DATA".to_string(), &[354]),
     ];
     if making("smtp_client_skips_ehlo") {
@@ -152,10 +210,19 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
             expected.contains(&reply.code)
         }
     };
-    let refused = |step: &str, reply: Reply| SmtpError::Refused {
-        step: step.into(),
-        expected: &[250],
-        reply,
+    let refused = |step: &str, expected: &'static [u16], reply: Reply| {
+        if making("smtp_client_refusal_without_the_reply") {
+            return SmtpError::Io(std::io::Error::other("the server said no"));
+        }
+        SmtpError::Refused {
+            step: if making("smtp_client_step_is_the_verb") {
+                step.split([' ', ':']).next().unwrap_or(step).into()
+            } else {
+                step.into()
+            },
+            expected,
+            reply,
+        }
     };
     let quit = |writer: &mut TcpStream, reader: &mut BufReader<TcpStream>| {
         if !making("smtp_client_no_quit_on_failure") {
@@ -167,13 +234,14 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
         writer.write_all(format!("{}\r\n", commands[0].0).as_bytes())?;
     }
     let greeting = read_reply(&mut reader)?;
-    if !accepts(&greeting, &[220]) {
+    if !making("smtp_client_greeting_not_checked") && !accepts(&greeting, &[220]) {
         quit(&mut writer, &mut reader);
-        return Err(refused("the greeting", greeting));
+        return Err(refused("the greeting", &[220], greeting));
     }
     for (i, (command, expected)) in commands.iter().enumerate() {
         if !(i == 0 && making("smtp_client_speaks_first")) {
-            writer.write_all(format!("{command}\r\n").as_bytes())?;
+            let end = if making("smtp_client_lf_commands") { "\n" } else { "\r\n" };
+            writer.write_all(format!("{command}{end}").as_bytes())?;
         }
         let reply = read_reply(&mut reader)?;
         if !accepts(&reply, expected) {
@@ -181,19 +249,63 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
             if making("smtp_client_succeeds_after_a_refusal") {
                 return Ok(());
             }
-            return Err(refused(command, reply));
+            return Err(refused(command, expected, reply));
         }
     }
     writer.write_all(&dot_stuff(message))?;
     let reply = read_reply(&mut reader)?;
     if !accepts(&reply, &[250]) {
         quit(&mut writer, &mut reader);
-        return Err(refused("the message", reply));
+        return Err(refused("the message", &[250], reply));
     }
     writer.write_all(b"QUIT\r\n")?;
     let reply = read_reply(&mut reader)?;
     if !accepts(&reply, &[221]) {
-        return Err(refused("QUIT", reply));
+        return Err(refused("QUIT", &[221], reply));
     }
     Ok(())
+}
+
+/// A reply read line by line as `String`s, the code sliced off with `[..3]`, with one
+/// mistake at a time.
+fn read_reply_as_text(reader: &mut impl BufRead) -> Result<Reply, SmtpError> {
+    let mut reply = Reply { code: 0, lines: Vec::new() };
+    loop {
+        let mut line = String::new();
+        if making("smtp_client_reply_read_as_a_string") {
+            reader.read_line(&mut line)?;
+        } else {
+            let mut bytes = Vec::new();
+            reader.read_until(b'\n', &mut bytes)?;
+            line = String::from_utf8_lossy(&bytes).into_owned();
+        }
+        if !line.ends_with('\n') {
+            return Err(SmtpError::Io(std::io::ErrorKind::UnexpectedEof.into()));
+        }
+        let line = line.trim_end_matches(['\r', '\n']).to_string();
+        let digits = if making("smtp_client_code_sliced_as_text") && line.len() >= 3 {
+            Some(&line[..3])
+        } else {
+            line.get(..3)
+        };
+        let code: u16 = digits
+            .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|d| d.parse().ok())
+            .ok_or_else(|| SmtpError::Malformed(line.clone()))?;
+        if !reply.lines.is_empty()
+            && code != reply.code
+            && !making("smtp_client_mixed_codes_accepted")
+        {
+            return Err(SmtpError::Malformed(line));
+        }
+        reply.code = code;
+        match line.as_bytes().get(3) {
+            Some(b'-') => reply.lines.push(line[4..].to_string()),
+            Some(b' ') | None => {
+                reply.lines.push(line.get(4..).unwrap_or("").to_string());
+                return Ok(reply);
+            }
+            Some(_) => return Err(SmtpError::Malformed(line)),
+        }
+    }
 }
