@@ -226,7 +226,8 @@ fn file_receive(args: &[&str], default: &str) -> Result<(), Stop> {
     let dir = folder(path)?;
     let listener = TcpListener::bind(addr).map_err(failed(format!("cannot bind {addr}")))?;
     announce(listener.local_addr());
-    file_transfer::serve(listener, dir).map_err(failed("receiver stopped"))
+    file_transfer::serve(listener, dir, file_transfer::IDLE_TIMEOUT)
+        .map_err(failed("receiver stopped"))
 }
 
 fn http_get(args: &[&str], default: &str) -> Result<(), Stop> {

@@ -296,10 +296,11 @@ fn copy_verified(reader: &mut impl BufRead, file: &mut File, header: &Header) ->
 // ANCHOR_END: receive_file
 
 // ANCHOR: serve
-/// Receives files forever, each connection on a thread of its own, into `dir`.
+/// Receives files forever, each connection on a thread of its own with a read
+/// timeout of `idle` (the program passes [`IDLE_TIMEOUT`]), into `dir`.
 /// Prints each stored file's path on stdout and each refused transfer on
 /// stderr.
-pub fn serve(listener: TcpListener, dir: &Path) -> io::Result<()> {
+pub fn serve(listener: TcpListener, dir: &Path, idle: Duration) -> io::Result<()> {
     for stream in listener.incoming() {
         let stream = match stream {
             Ok(stream) => stream,
@@ -312,9 +313,8 @@ pub fn serve(listener: TcpListener, dir: &Path) -> io::Result<()> {
         thread::spawn(move || {
             let peer = stream.peer_addr();
             // A sender that stalls must not hold its thread forever.
-            let stored = stream
-                .set_read_timeout(Some(IDLE_TIMEOUT))
-                .and_then(|()| receive_file(stream, &dir));
+            let stored =
+                stream.set_read_timeout(Some(idle)).and_then(|()| receive_file(stream, &dir));
             match stored {
                 Ok(path) => println!("{}", path.display()),
                 Err(err) => eprintln!("from {peer:?}: {err}"),

@@ -12,7 +12,7 @@ use grader::{Check, Failure, Session, WAIT};
 
 use super::expect_bound_as_asked;
 
-pub const CHECKS: &[Check] = grader::checks!("file_transfer": computes_crc32_of_known_inputs, accepts_plain_names_and_refuses_paths, sends_the_header_then_exactly_the_file, sends_a_large_file_whole, fails_unless_the_receiver_says_ok, receives_a_file_sent_in_odd_pieces, receives_an_empty_file, refuses_a_corrupted_file, refuses_a_truncated_transfer, refuses_names_that_leave_the_folder, refuses_a_malformed_header, transfers_a_file_between_the_two_programs, file_send_fails_when_the_receiver_refuses, file_receive_goes_on_after_a_refused_transfer, receives_a_name_with_spaces, file_receive_serves_senders_at_once);
+pub const CHECKS: &[Check] = grader::checks!("file_transfer": computes_crc32_of_known_inputs, accepts_plain_names_and_refuses_paths, sends_the_header_then_exactly_the_file, sends_a_large_file_whole, fails_unless_the_receiver_says_ok, receives_a_file_sent_in_odd_pieces, receives_an_empty_file, refuses_a_corrupted_file, refuses_a_truncated_transfer, refuses_names_that_leave_the_folder, refuses_a_malformed_header, transfers_a_file_between_the_two_programs, file_send_fails_when_the_receiver_refuses, file_receive_goes_on_after_a_refused_transfer, receives_a_name_with_spaces, file_receive_serves_senders_at_once, drops_a_sender_that_stalls);
 
 fn computes_crc32_of_known_inputs(session: &Session) -> Result<(), Failure> {
     let bytes: Vec<u8> = (0..=255).collect();
@@ -680,6 +680,70 @@ fn file_receive_serves_senders_at_once(session: &Session) -> Result<(), Failure>
         ));
     }
     Ok(())
+}
+
+fn drops_a_sender_that_stalls(session: &Session) -> Result<(), Failure> {
+    use std::io::{ErrorKind, Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    let scratch = Scratch::new(session)?;
+    let dir = scratch.folder(session, "inbox")?;
+    let listener =
+        TcpListener::bind("127.0.0.1:0").map_err(|err| session.wrong("a listener", err))?;
+    let addr = listener.local_addr().map_err(|err| session.wrong("a listener", err))?;
+    let idle = Duration::from_millis(300);
+    session.note(format!("calls serve on a listener at {addr} with an idle time of {idle:?}"));
+    // serve runs forever: its thread is left blocked in accept when the check ends.
+    let (tx, returned) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(grader::session::catch_panic(move || {
+            subject::file_transfer::serve(listener, &dir, idle)
+        }));
+    });
+    // Why serve is no longer accepting: it panicked (a `todo!()` is "not done yet") or
+    // returned, though it must serve forever.
+    let ended = |what: &str| -> Failure {
+        match returned.recv_timeout(WAIT) {
+            Ok(Err(panic)) => session.panicked("file_transfer::serve", panic),
+            Ok(Ok(result)) => session.wrong(
+                format!("serve to go on accepting senders ({what})"),
+                format!("serve returned {result:?}: it must loop over `incoming()` forever"),
+            ),
+            Err(_) => session.wrong(
+                format!("serve to go on accepting senders ({what})"),
+                "the listener was closed while serve had not returned",
+            ),
+        }
+    };
+    let Ok(mut stalled) = TcpStream::connect(addr) else {
+        return Err(ended("the first connection was refused"));
+    };
+    let _ = stalled.write_all(b"FILE 5 3610a686 st");
+    session.note("a sender connects, sends half a header, then stalls");
+    // Ten times the idle time: a receiver with the timeout has long closed by then.
+    let patience = idle * 10;
+    let _ = stalled.set_read_timeout(Some(patience));
+    let started = Instant::now();
+    let outcome = stalled.read(&mut [0; 1]);
+    let took = started.elapsed();
+    match outcome {
+        Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+            session.note(format!("… still open after {patience:?}"));
+            Err(session.wrong(
+                format!("the receiver to drop a sender that stalls once {idle:?} pass"),
+                "no read timeout on the accepted connection, so a sender that stalls holds its \
+                 thread forever: call `set_read_timeout(Some(idle))` on each stream before \
+                 reading from it",
+            ))
+        }
+        _ if TcpStream::connect(addr).is_err() => Err(ended("a second connection was refused")),
+        _ => {
+            session.note(format!("the receiver closed the stalled connection after {took:?}"));
+            Ok(())
+        }
+    }
 }
 
 /// Whether the program ends within a moment (a connection it left unanswered may be

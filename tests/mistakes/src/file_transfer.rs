@@ -7,10 +7,16 @@ use std::path::{Path, PathBuf};
 
 use crate::{Mistake, making};
 use solutions::file_transfer as model;
+pub use solutions::file_transfer::IDLE_TIMEOUT;
 use solutions::file_transfer::{CRC32_TABLE, Header, MAX_HEADER};
 
 /// Each mistake made here, the checks that must catch it, and words their message must contain.
 pub const MISTAKES: &[Mistake] = &[
+    (
+        "file_transfer_receive_no_idle_timeout",
+        &["file_transfer::drops_a_sender_that_stalls"],
+        "no read timeout",
+    ),
     (
         "file_transfer_crc32_without_the_final_complement",
         &["file_transfer::computes_crc32_of_known_inputs"],
@@ -287,7 +293,7 @@ fn receive_into(
     Ok(path)
 }
 
-pub fn serve(listener: TcpListener, dir: &Path) -> io::Result<()> {
+pub fn serve(listener: TcpListener, dir: &Path, idle: std::time::Duration) -> io::Result<()> {
     if making("file_transfer_receive_serves_one_transfer") {
         let (stream, _) = listener.accept()?;
         let path = receive_file(stream, dir)?;
@@ -305,9 +311,10 @@ pub fn serve(listener: TcpListener, dir: &Path) -> io::Result<()> {
         }
         let dir = dir.to_path_buf();
         std::thread::spawn(move || {
-            let stored = stream
-                .set_read_timeout(Some(model::IDLE_TIMEOUT))
-                .and_then(|()| receive_file(stream, &dir));
+            // Without a read timeout a stalled sender holds its thread forever.
+            let timeout =
+                if making("file_transfer_receive_no_idle_timeout") { None } else { Some(idle) };
+            let stored = stream.set_read_timeout(timeout).and_then(|()| receive_file(stream, &dir));
             match stored {
                 Ok(path) if making("file_transfer_receive_prints_the_name_only") => {
                     println!("{}", path.file_name().unwrap_or_default().to_string_lossy())
