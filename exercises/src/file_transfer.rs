@@ -144,11 +144,12 @@ pub fn receive_file(stream: TcpStream, dir: &Path) -> io::Result<PathBuf> {
 // ANCHOR_END: receive_file
 
 // ANCHOR: serve
-/// Receives files forever, each connection on a thread of its own, into `dir`.
+/// Receives files forever, each connection on a thread of its own with a read
+/// timeout of `idle` (the program passes [`IDLE_TIMEOUT`]), into `dir`.
 /// Prints each stored file's path on stdout and each refused transfer on
 /// stderr.
-pub fn serve(listener: TcpListener, dir: &Path) -> io::Result<()> {
-    // TODO: a thread per connection, with a read timeout of IDLE_TIMEOUT,
+pub fn serve(listener: TcpListener, dir: &Path, idle: Duration) -> io::Result<()> {
+    // TODO: a thread per connection, with a read timeout of `idle`,
     // calling `receive_file`.
     todo!("receive files forever")
 }

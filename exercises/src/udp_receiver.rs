@@ -27,7 +27,8 @@ pub fn bind(addr: &str) -> io::Result<UdpSocket> {
 // ANCHOR: receive
 /// Receives datagrams on `socket` and writes one line per datagram to `out`: the
 /// sender's address, `": "`, then the text, with any bytes that are not UTF-8 shown
-/// as `�` (as `String::from_utf8_lossy` does). Returns after the datagram `bye`,
+/// as `�` (as `String::from_utf8_lossy` does), and flushes `out` after each line, so
+/// that whoever reads it sees the line at once. Returns after the datagram `bye`,
 /// exactly those three bytes.
 pub fn receive_until_bye(socket: &UdpSocket, out: &mut impl Write) -> io::Result<()> {
     // TODO: loop: receive one datagram into a buffer of BUFFER_LEN bytes with `recv_from`,

@@ -254,6 +254,16 @@ fn measures_the_round_trip_time_of_one_ping(session: &Session) -> Result<(), Fai
     match rtt {
         // Half the delay to spare: a pinger that reads the clock just after `send_to` may
         // be paused there by a busy machine, and that is not a mistake.
+        // A clock read twice lands on a whole millisecond once in a million times: an
+        // exact one is a time cut to milliseconds, which makes every loopback ping 0 ms.
+        Some(rtt) if rtt.subsec_nanos() % 1_000_000 == 0 => Err(session.wrong(
+            format!("the round-trip time as measured, to the microsecond at least (the server held the echo {held:?})"),
+            format!(
+                "{rtt:?}, a whole number of milliseconds: the time cut to whole milliseconds \
+                 (`as_millis`), so a loopback ping reads 0 ms; return the `Duration` that \
+                 `elapsed()` gave"
+            ),
+        )),
         Some(rtt) if rtt + DELAY / 2 >= held => Ok(()),
         Some(rtt) => Err(session.wrong(
             format!("a round-trip time of at least {held:?}: the server held the echo that long"),

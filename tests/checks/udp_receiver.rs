@@ -8,7 +8,7 @@ use grader::{Check, Failure, Session, WAIT};
 
 use super::{expect_bound_as_asked, expect_two_free_ports, has_ipv6_loopback};
 
-pub const CHECKS: &[Check] = grader::checks!("udp_receiver": binds_the_address_it_is_given, prints_each_datagram_with_its_sender, keeps_long_datagrams_whole, prints_odd_datagrams_as_they_are, exits_after_bye);
+pub const CHECKS: &[Check] = grader::checks!("udp_receiver": binds_the_address_it_is_given, prints_each_datagram_with_its_sender, keeps_long_datagrams_whole, prints_odd_datagrams_as_they_are, flushes_each_line, exits_after_bye);
 
 /// The mistake of a buffer with room but no length: every datagram reads as empty.
 const ZERO_BUFFER: &str = "every datagram printed empty: a receive buffer of length 0; \
@@ -123,6 +123,61 @@ fn expect_ok_after_bye(session: &Session, result: std::io::Result<()>) -> Result
         };
         session.wrong("receive_until_bye to return Ok after `bye`", mistake)
     })
+}
+
+/// A writer that keeps what was written and where in it each flush came.
+#[derive(Default)]
+struct Recorder {
+    bytes: Vec<u8>,
+    flushed_at: Vec<usize>,
+}
+
+impl std::io::Write for Recorder {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.flushed_at.push(self.bytes.len());
+        Ok(())
+    }
+}
+
+fn flushes_each_line(session: &Session) -> Result<(), Failure> {
+    let socket = UdpSocket::bind("127.0.0.1:0").map_err(|err| session.wrong("a socket", err))?;
+    socket.set_read_timeout(Some(WAIT)).map_err(|err| session.wrong("a socket", err))?;
+    let addr = socket.local_addr().map_err(|err| session.wrong("a socket", err))?;
+    let sender = UdpPeer::bind(session, "sender")?;
+    for datagram in [&b"one"[..], b"two", b"bye"] {
+        sender.send(datagram, addr);
+    }
+    session.note("calls receive_until_bye with a writer that records each flush");
+    let (result, out) = session.call("udp_receiver::receive_until_bye", WAIT * 2, move || {
+        let mut out = Recorder::default();
+        (subject::udp_receiver::receive_until_bye(&socket, &mut out), out)
+    })?;
+    expect_ok_after_bye(session, result)?;
+    let ends: Vec<usize> =
+        out.bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(at, _)| at + 1).collect();
+    session.note(format!(
+        "it wrote {} line(s) and flushed at byte(s) {:?}; the lines end at {ends:?}",
+        ends.len(),
+        out.flushed_at
+    ));
+    if ends.len() != 3 {
+        return Err(session.wrong(
+            "three lines, one per datagram",
+            "see the other checks: this one looks at the flushes",
+        ));
+    }
+    if let Some(end) = ends.iter().find(|end| !out.flushed_at.contains(end)) {
+        return Err(session.wrong(
+            format!("a flush right after each line (the line ending at byte {end} had none)"),
+            "no `out.flush()` after writing the line: a buffered `out` (a file, a pipe, a \
+             `BufWriter`) keeps the line until its buffer fills, and whoever reads it waits",
+        ));
+    }
+    Ok(())
 }
 
 fn keeps_long_datagrams_whole(session: &Session) -> Result<(), Failure> {

@@ -64,6 +64,11 @@ pub const MISTAKES: &[Mistake] = &[
         "compare the sequence number",
     ),
     (
+        "ping_rtt_in_whole_milliseconds",
+        &["udp_ping::measures_the_round_trip_time_of_one_ping"],
+        "whole milliseconds",
+    ),
+    (
         "ping_restarts_the_timeout",
         &["udp_ping::gives_up_on_time_despite_stray_echoes"],
         "starts again",
@@ -141,6 +146,10 @@ pub fn ping_one(
                 if from_server && this_ping {
                     if making("ping_returns_the_time_left") {
                         return Ok(Some(left));
+                    }
+                    if making("ping_rtt_in_whole_milliseconds") {
+                        let millis = sent.elapsed().as_millis() as u64;
+                        return Ok(Some(Duration::from_millis(millis)));
                     }
                     if making("ping_times_the_wrong_stretch") {
                         return Ok(Some(arrived.elapsed()));

@@ -13,6 +13,7 @@ pub const MISTAKES: &[Mistake] = &[
         &["udp_receiver::binds_the_address_it_is_given"],
         "fixed address",
     ),
+    ("receiver_never_flushes", &["udp_receiver::flushes_each_line"], "flush"),
     ("receiver_buffers_output", &["udp_receiver::prints_each_datagram_with_its_sender"], "flush"),
     ("receiver_small_buffer", &["udp_receiver::keeps_long_datagrams_whole"], "buffer smaller"),
     (
@@ -109,7 +110,9 @@ pub fn receive_until_bye(socket: &UdpSocket, out: &mut impl Write) -> io::Result
         } else {
             writeln!(out, "{shown}: {text}")?;
         }
-        out.flush()?;
+        if !making("receiver_never_flushes") {
+            out.flush()?;
+        }
         let done = if making("receiver_stops_on_prefix") {
             text.starts_with("bye")
         } else if making("receiver_stops_on_a_trimmed_bye") {
