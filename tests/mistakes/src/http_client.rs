@@ -19,6 +19,11 @@ pub const MISTAKES: &[Mistake] = &[
         "with the port",
     ),
     (
+        "http_client_host_always_with_port",
+        &["http_client::writes_a_get_request_with_host_and_connection_close"],
+        "unless it is 80",
+    ),
+    (
         "http_client_forgets_the_empty_line",
         &["http_client::writes_a_get_request_with_host_and_connection_close"],
         "empty line",
@@ -143,6 +148,12 @@ pub fn request_head(url: &Url) -> String {
         return format!(
             "GET {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
             url.target, url.host
+        );
+    }
+    if making("http_client_host_always_with_port") {
+        return format!(
+            "GET {} HTTP/1.1\r\nHost: {}:{}\r\nConnection: close\r\n\r\n",
+            url.target, url.host, url.port
         );
     }
     if making("http_client_forgets_the_empty_line") {
