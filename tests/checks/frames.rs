@@ -466,21 +466,59 @@ fn writes_and_reads_a_zero_udp_checksum_as_ffff(session: &Session) -> Result<(),
         }
     }
     expect_built(session, &zero_sum, &BUILT_ZERO_SUM)?;
+    // First a frame with no padding, so that only the reading of ff ff can go wrong.
+    let (unpadded, unpadded_frame) = unpadded_zero_sum();
+    let what = "a 62-byte frame (no padding) whose UDP checksum field is ff ff";
+    let got = parse(session, what, &unpadded)?;
+    if got != Ok(unpadded_frame.clone()) {
+        let mistake = if got == Err(FrameError::BadUdpChecksum) {
+            "comparing the checksum recomputed with the field zeroed (0) with the field \
+             (0xffff): check instead that `udp_checksum` over the datagram as received is 0"
+                .into()
+        } else {
+            diagnose_parse(&unpadded_frame, &got)
+        };
+        return Err(
+            session.wrong(format!("parse({what}) = {}", show_result(&Ok(unpadded_frame))), mistake)
+        );
+    }
     expect_parse(
         session,
-        "a datagram whose checksum field is ff ff",
+        "a 60-byte frame, 16 bytes of it padding, whose UDP checksum field is ff ff",
         &BUILT_ZERO_SUM,
-        Ok(zero_sum),
+        Ok(zero_sum.clone()),
         |got| {
             if got == &Err(FrameError::BadUdpChecksum) {
-                "comparing the checksum recomputed with the field zeroed (0) with the field \
-                 (0xffff): check instead that `udp_checksum` over the datagram as received is 0"
+                "the Ethernet padding summed as part of the UDP datagram: the same checksum \
+                 field passed in a frame without padding. The datagram ends where the IPv4 total \
+                 length says (the UDP length agrees); sum only that, with that length"
                     .into()
             } else {
-                format!("{got:?} for an intact datagram")
+                diagnose_parse(&zero_sum, got)
             }
         },
     )
+}
+
+/// A 62-byte frame, too long to need padding, whose UDP checksum computes to 0 and is so
+/// sent as ff ff: 18 bytes of text, then a word chosen to bring the sum to 0xffff.
+fn unpadded_zero_sum() -> (Vec<u8>, Frame) {
+    let mut payload = b"no padding, sum 0:".to_vec();
+    payload.extend([0, 0]);
+    let mut bytes = BUILT_ZERO_SUM[..42].to_vec();
+    bytes.extend(&payload);
+    put_u16(&mut bytes, 16, 28 + payload.len() as u16);
+    put_u16(&mut bytes, 38, 8 + payload.len() as u16);
+    fix_ip_checksum(&mut bytes, 20);
+    let mut covered = [HOST_1.octets(), HOST_2.octets()].concat();
+    covered.extend([0, 17, 0, 8 + payload.len() as u8]);
+    covered.extend(&bytes[UDP..]);
+    let fill = !reference_sum(&covered);
+    let end = bytes.len();
+    put_u16(&mut bytes, end - 2, fill);
+    put_u16(&mut payload, 18, fill);
+    put_u16(&mut bytes, UDP + 6, 0xffff);
+    (bytes, frame((MAC_1, MAC_2), (HOST_1, HOST_2), (50123, 5000), &payload))
 }
 
 fn refuses_a_payload_too_long_for_one_packet(session: &Session) -> Result<(), Failure> {

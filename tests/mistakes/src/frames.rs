@@ -67,6 +67,11 @@ pub const MISTAKES: &[Mistake] = &[
         "comparing the checksum recomputed",
     ),
     (
+        "frames_parse_sums_the_padding",
+        &["frames::writes_and_reads_a_zero_udp_checksum_as_ffff"],
+        "the Ethernet padding summed",
+    ),
+    (
         "frames_parse_skips_udp_checksum",
         &["frames::rejects_a_bad_udp_checksum"],
         "not verifying the UDP checksum",
@@ -211,6 +216,8 @@ pub fn parse(bytes: &[u8]) -> Result<Frame, FrameError> {
         let mut zeroed = datagram.to_vec();
         zeroed[6..8].fill(0);
         udp_checksum(src_ip, dst_ip, &zeroed) == sent
+    } else if making("frames_parse_sums_the_padding") {
+        udp_checksum(src_ip, dst_ip, &packet[udp_start..]) == 0
     } else {
         udp_checksum(src_ip, dst_ip, datagram) == 0
     };

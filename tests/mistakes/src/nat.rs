@@ -65,8 +65,16 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     (
         "nat_expiry_off_by_one",
+        &[
+            "nat::forgets_a_mapping_after_its_idle_time",
+            "nat::frees_the_port_and_the_endpoint_of_an_expired_mapping",
+        ],
+        "`<=` where `<` belongs",
+    ),
+    (
+        "nat_expiry_leaves_the_endpoint_row",
         &["nat::forgets_a_mapping_after_its_idle_time"],
-        "`now - last_used >= idle_secs`",
+        "left in one of the two tables",
     ),
     (
         "nat_outbound_does_not_refresh",
@@ -148,6 +156,15 @@ impl Nat {
                 port
             }
         };
+        if making("nat_expiry_leaves_the_endpoint_row") {
+            // Refreshes the row by outside port it expects to find, and stores none.
+            if let Some(mapping) = self.by_port.get_mut(&port) {
+                mapping.last_used = now;
+            } else if existing.is_none() {
+                self.by_port.insert(port, Mapping { inside, last_used: now });
+            }
+            return Ok(SocketAddrV4::new(self.public, port));
+        }
         let refresh = !making("nat_outbound_does_not_refresh");
         let last_used = match self.by_port.get(&port) {
             Some(mapping) if !refresh && mapping.inside == inside => mapping.last_used,
@@ -197,7 +214,8 @@ impl Nat {
         }
         let idle_secs = self.idle_secs;
         let off_by_one = making("nat_expiry_off_by_one");
-        let both = !making("nat_expiry_forgets_only_the_port");
+        let both = !making("nat_expiry_forgets_only_the_port")
+            && !making("nat_expiry_leaves_the_endpoint_row");
         let by_inside = &mut self.by_inside;
         self.by_port.retain(|_, mapping| {
             let idle = now.saturating_sub(mapping.last_used);
