@@ -139,22 +139,23 @@ const ASKS: usize = 5;
 
 /// Calls `ephemeral_port` [`ASKS`] times and returns the ports, or the failure.
 fn ask_for_ports(session: &Session) -> Result<Vec<u16>, Failure> {
-    let mut ports = Vec::new();
-    for _ in 0..ASKS {
-        let port = session
-            .call("ports::ephemeral_port", WAIT, subject::ports::ephemeral_port)?
-            .map_err(|err| {
-                session.wrong(
-                    "ephemeral_port() to return Ok(port)",
-                    format!(
-                        "it returned the error {err}: bind 127.0.0.1 port 0, which cannot be in use"
-                    ),
-                )
-            })?;
-        session.note(format!("ephemeral_port() = {port}"));
-        ports.push(port);
-    }
-    Ok(ports)
+    (0..ASKS).map(|_| ask_for_a_port(session)).collect()
+}
+
+/// Calls `ephemeral_port` once and returns the port, or the failure.
+fn ask_for_a_port(session: &Session) -> Result<u16, Failure> {
+    let port = session
+        .call("ports::ephemeral_port", WAIT, subject::ports::ephemeral_port)?
+        .map_err(|err| {
+            session.wrong(
+                "ephemeral_port() to return Ok(port)",
+                format!(
+                    "it returned the error {err}: bind 127.0.0.1 port 0, which cannot be in use"
+                ),
+            )
+        })?;
+    session.note(format!("ephemeral_port() = {port}"));
+    Ok(port)
 }
 
 fn gets_a_real_port_from_the_os(session: &Session) -> Result<(), Failure> {
@@ -194,19 +195,40 @@ fn gets_a_real_port_from_the_os(session: &Session) -> Result<(), Failure> {
     Ok(())
 }
 
+/// How many ports in a row must be taken before the code is blamed. Between
+/// `ephemeral_port` freeing a port and the check binding it, the OS may hand that port to
+/// anyone binding port 0, another program or another check: rarely, and never to a fresh
+/// port every time. A socket the code keeps open holds every one.
+const TRIES: usize = 4;
+
 fn returns_a_port_that_is_free_again(session: &Session) -> Result<(), Failure> {
-    let ports = ask_for_ports(session)?;
-    for port in ports {
-        match TcpListener::bind(("127.0.0.1", port)) {
-            Ok(_) => session.note(format!("the check bound 127.0.0.1:{port}: it was free")),
-            Err(err) => {
-                session.note(format!("✗ the check cannot bind 127.0.0.1:{port}: {err}"));
-                return Err(session.wrong(
-                    format!("port {port} to be free once ephemeral_port() has returned"),
-                    "the port is still taken: a socket kept open after returning (let the \
-                     listener drop), or a port that was never free, not one the OS chose by \
-                     binding port 0",
-                ));
+    for first in ask_for_ports(session)? {
+        let mut port = first;
+        for tried in 1..=TRIES {
+            match TcpListener::bind(("127.0.0.1", port)) {
+                Ok(_) => {
+                    session.note(format!("the check bound 127.0.0.1:{port}: it was free"));
+                    break;
+                }
+                Err(err) if tried < TRIES => {
+                    session.note(format!(
+                        "the check cannot bind 127.0.0.1:{port}: {err}; someone else may have \
+                         been given it since, so the check asks for a fresh port"
+                    ));
+                    port = ask_for_a_port(session)?;
+                }
+                Err(err) => {
+                    session.note(format!("✗ the check cannot bind 127.0.0.1:{port}: {err}"));
+                    return Err(session.wrong(
+                        format!(
+                            "port {port} to be free once ephemeral_port() has returned ({TRIES} \
+                             ports in a row were still taken)"
+                        ),
+                        "the port is still taken: a socket kept open after returning (let the \
+                         listener drop), or a port that was never free, not one the OS chose by \
+                         binding port 0",
+                    ));
+                }
             }
         }
     }
