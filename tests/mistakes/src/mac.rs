@@ -15,6 +15,7 @@ pub const MISTAKES: &[Mistake] = &[
         &["mac::rejects_text_without_separators"],
         "none of the three notations",
     ),
+    ("mac_trims", &["mac::rejects_characters_that_are_not_hex_digits"], "trimming the text"),
     ("mac_counts_bytes", &["mac::rejects_characters_that_are_not_hex_digits"], "counts bytes"),
     ("mac_lower_case_only", &["mac::parses_all_three_notations_in_any_case"], "upper-case hex"),
     ("mac_splits_on_any_separator", &["mac::rejects_mixed_separators"], "splitting on any"),
@@ -63,6 +64,7 @@ impl FromStr for MacAddress {
     type Err = ParseMacError;
 
     fn from_str(text: &str) -> Result<MacAddress, ParseMacError> {
+        let text = if making("mac_trims") { text.trim() } else { text };
         if making("mac_lower_case_only") {
             if let Some(upper) = text.chars().find(char::is_ascii_uppercase) {
                 return Err(ParseMacError::InvalidDigit(upper));
