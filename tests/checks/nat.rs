@@ -9,7 +9,7 @@ use std::ops::RangeInclusive;
 use grader::{Check, Failure, Session, WAIT};
 use subject::nat::{Nat, PortsExhausted};
 
-pub const CHECKS: &[Check] = grader::checks!("nat": sends_from_the_public_address_and_a_port_in_the_range, gives_each_inside_endpoint_its_own_outside_port, keeps_the_outside_port_of_a_live_mapping, translates_replies_back_to_the_inside_endpoint, drops_unsolicited_inbound_packets, reports_exhaustion_when_every_port_is_in_use, uses_every_port_of_the_range_including_the_last, forgets_a_mapping_after_its_idle_time, keeps_a_mapping_alive_while_packets_flow, frees_the_port_and_the_endpoint_of_an_expired_mapping);
+pub const CHECKS: &[Check] = grader::checks!("nat": sends_from_the_public_address_and_a_port_in_the_range, gives_each_inside_endpoint_its_own_outside_port, keeps_the_outside_port_of_a_live_mapping, translates_replies_back_to_the_inside_endpoint, drops_unsolicited_inbound_packets, reports_exhaustion_when_every_port_is_in_use, uses_every_port_of_the_range_including_the_last, forgets_a_mapping_after_its_idle_time, keeps_a_mapping_alive_while_packets_flow, lives_forever_with_the_longest_idle_time, gives_no_port_from_an_empty_range, frees_the_port_and_the_endpoint_of_an_expired_mapping);
 
 /// The NAT's public address, as in the picture.
 const PUBLIC: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 7);
@@ -404,6 +404,60 @@ fn keeps_a_mapping_alive_while_packets_flow(session: &Session) -> Result<(), Fai
         "keeping a mapping that has been idle for its whole idle time: one last used at 70 has \
          expired at 100",
     )
+}
+
+fn lives_forever_with_the_longest_idle_time(session: &Session) -> Result<(), Failure> {
+    const OVERFLOW: &str = "`last_used + idle_secs` overflows a u64 when the idle time is as \
+                            long as it can be (u64::MAX, \"never\"): a panic in a debug build; \
+                            compare how long the mapping has been idle, `now - last_used < \
+                            idle_secs`, which cannot overflow";
+    // A panic here is most likely that overflow.
+    let explain = |failure| match failure {
+        Failure::Wrong { expected, .. } if expected.contains("panic") => {
+            session.wrong(expected, OVERFLOW)
+        }
+        other => other,
+    };
+    let mut table = Table::new(session, 61001..=61100, u64::MAX).map_err(explain)?;
+    let a = table.mapped(HOST_A, 5).map_err(explain)?;
+    table.expect_reply(a, 6, HOST_A, OVERFLOW).map_err(explain)?;
+    table.expect_reply(a, u64::MAX - 1, HOST_A, OVERFLOW).map_err(explain)?;
+    let again = table.mapped(HOST_A, u64::MAX).map_err(explain)?;
+    if again != a {
+        return Err(session.wrong(
+            format!("{HOST_A} to keep {PUBLIC}:{a}: its mapping is live"),
+            "a new mapping although the old one is live: with an idle time of u64::MAX no \
+             mapping ever expires",
+        ));
+    }
+    Ok(())
+}
+
+fn gives_no_port_from_an_empty_range(session: &Session) -> Result<(), Failure> {
+    #[allow(clippy::reversed_empty_ranges)]
+    let empty = 61001..=61000;
+    let mut table = Table::new(session, empty, LONG).map_err(|failure| match failure {
+        Failure::Wrong { expected, .. } if expected.contains("panic") => session.wrong(
+            expected,
+            "a panic on an empty range of ports (`61001..=61000`): take no port from it",
+        ),
+        other => other,
+    })?;
+    let got = table.outbound(HOST_A, 0).map_err(|failure| match failure {
+        Failure::Wrong { expected, .. } if expected.contains("panic") => session.wrong(
+            expected,
+            "arithmetic on the range's ends (`end - start`, or a port counter) that overflows \
+             when the range is empty: look through the range itself, `self.ports.clone()`",
+        ),
+        other => other,
+    })?;
+    if let Ok(source) = got {
+        return Err(session.wrong(
+            format!("Err(PortsExhausted) from an empty range of ports, not {source}"),
+            "handing out a port outside the range: `61001..=61000` holds no port at all",
+        ));
+    }
+    Ok(())
 }
 
 fn frees_the_port_and_the_endpoint_of_an_expired_mapping(session: &Session) -> Result<(), Failure> {

@@ -112,6 +112,15 @@ fn returns_none_for_other_names(session: &Session) -> Result<(), Failure> {
                 .to_string()
         })?;
     }
+    // `ſ` (long s) upper-cases to `S` in Unicode: only ASCII letters may change case.
+    for name in ["dnſ", "ſmtp"] {
+        expect_service(session, name, None, |_| {
+            "comparing with Unicode case folding (`to_uppercase`): `ſ`, the long s, becomes \
+             `S`, so `dnſ` would be DNS; service names are ASCII, so fold only ASCII \
+             (`to_ascii_lowercase`, `eq_ignore_ascii_case`)"
+                .to_string()
+        })?;
+    }
     // Names of other services in the chapter's table: knowing them is no mistake, but
     // they must not be taken for another service.
     let others = [

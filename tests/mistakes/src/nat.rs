@@ -86,6 +86,8 @@ pub const MISTAKES: &[Mistake] = &[
         &["nat::keeps_a_mapping_alive_while_packets_flow"],
         "when a reply comes in",
     ),
+    ("nat_expiry_by_adding", &["nat::lives_forever_with_the_longest_idle_time"], "overflows a u64"),
+    ("nat_range_by_counting", &["nat::gives_no_port_from_an_empty_range"], "overflows"),
     (
         "nat_expires_only_on_inbound",
         &["nat::frees_the_port_and_the_endpoint_of_an_expired_mapping"],
@@ -177,6 +179,11 @@ impl Nat {
 
     fn free_port(&mut self) -> Option<u16> {
         let (start, end) = (*self.ports.start(), *self.ports.end());
+        if making("nat_range_by_counting") {
+            // How many ports there are, from the ends: overflows when the range is empty.
+            let count = end - start + 1;
+            return (0..count).map(|i| start + i).find(|port| !self.by_port.contains_key(port));
+        }
         let free = if making("nat_range_end_exclusive") {
             (start..end).find(|port| !self.by_port.contains_key(port))
         } else if making("nat_range_end_plus_one") {
@@ -219,7 +226,15 @@ impl Nat {
         let by_inside = &mut self.by_inside;
         self.by_port.retain(|_, mapping| {
             let idle = now.saturating_sub(mapping.last_used);
-            let live = if off_by_one { idle <= idle_secs } else { idle < idle_secs };
+            let live = if making("nat_expiry_by_adding") {
+                // The moment it expires, as a learner often writes it: overflows at u64::MAX.
+                let expires_at = mapping.last_used + idle_secs;
+                now < expires_at
+            } else if off_by_one {
+                idle <= idle_secs
+            } else {
+                idle < idle_secs
+            };
             if !live && both {
                 by_inside.remove(&mapping.inside);
             }
