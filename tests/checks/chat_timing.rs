@@ -162,7 +162,9 @@ fn refuses_every_line_after_bye(session: &Session) -> Result<(), Failure> {
 
 fn a_refused_line_changes_nothing(session: &Session) -> Result<(), Failure> {
     use TimingError::*;
-    let conversations: [Conversation; 3] = [
+    let conversations: [Conversation; 4] = [
+        // No lines at all: no outcomes, and nothing to index.
+        (&[], &[]),
         (
             &["how are u", "hello", "how are u", "hello", "how old are u", "bye", "how are u"],
             &[
