@@ -49,8 +49,8 @@ pub enum AddressKind {
     /// `240.0.0.0/4` (reserved, RFC 1112) but for `255.255.255.255`.
     Reserved,
     /// In none of the blocks above: an ordinary address. For IPv4 these are exactly the
-    /// addresses IANA's registry leaves globally reachable (`192.0.0.9` and `192.0.0.10`
-    /// among them). IPv6's registry has more blocks than this exercise takes (such as
+    /// unicast addresses IANA's registry leaves globally reachable (`192.0.0.9` and
+    /// `192.0.0.10` among them). IPv6's registry has more blocks than this exercise takes (such as
     /// `2001:2::/48` for benchmarking and `3fff::/20` for documentation, RFC 9637): those
     /// are left here too.
     Global,
