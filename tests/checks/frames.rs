@@ -719,6 +719,11 @@ fn rejects_a_truncated_frame(session: &Session) -> Result<(), Failure> {
                 the frame ends before the IPv4 total length says the packet does, it is \
                 Truncated"
                 .into(),
+            Err(FrameError::BadIpChecksum) if what.contains("IHL 6") => "the IPv4 header \
+                checksummed before the frame is known to hold all of it: IHL × 4 bytes (24 \
+                here) must be there first. Or the IHL ignored: a header taken as 20 bytes \
+                checksums wrong once it has options"
+                .into(),
             Err(err) => format!(
                 "the error {err:?}: compare the frame's length with what each header needs \
                  before reading it"

@@ -402,7 +402,8 @@ fn keeps_a_mapping_alive_while_packets_flow(session: &Session) -> Result<(), Fai
         a,
         100,
         "keeping a mapping that has been idle for its whole idle time: one last used at 70 has \
-         expired at 100",
+         expired at 100. Either `inbound` does not forget idle mappings before it looks the port \
+         up, or the mapping is taken as live while `now - last_used <= idle_secs` (`<` belongs)",
     )
 }
 

@@ -57,6 +57,12 @@ pub const MISTAKES: &[Mistake] = &[
         "over 20 bytes only",
     ),
     (
+        "frames_parse_ignores_ihl",
+        &["frames::rejects_a_truncated_frame"],
+        "the IPv4 header checksummed before the frame is known to hold all of it",
+    ),
+    ("frames_parse_ignores_ihl", &["frames::parses_a_header_with_options"], "20 bytes only"),
+    (
         "frames_parse_rejects_zero_udp_checksum",
         &["frames::accepts_a_udp_checksum_of_zero_as_none"],
         "computed none",
@@ -181,7 +187,8 @@ pub fn parse(bytes: &[u8]) -> Result<Frame, FrameError> {
     if ihl < 5 {
         return Err(FrameError::BadHeaderLength { ihl });
     }
-    let header_len = usize::from(ihl) * 4;
+    // A learner who ignores the IHL takes every header as 20 bytes.
+    let header_len = if making("frames_parse_ignores_ihl") { 20 } else { usize::from(ihl) * 4 };
     if packet.len() < header_len && !blind {
         return Err(FrameError::Truncated);
     }

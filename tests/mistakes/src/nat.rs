@@ -89,6 +89,16 @@ pub const MISTAKES: &[Mistake] = &[
     ("nat_expiry_by_adding", &["nat::lives_forever_with_the_longest_idle_time"], "overflows a u64"),
     ("nat_range_by_counting", &["nat::gives_no_port_from_an_empty_range"], "overflows"),
     (
+        "nat_inbound_never_expires",
+        &["nat::forgets_a_mapping_after_its_idle_time"],
+        "forget idle mappings at every call, `outbound` and `inbound`",
+    ),
+    (
+        "nat_inbound_never_expires",
+        &["nat::keeps_a_mapping_alive_while_packets_flow"],
+        "`inbound` does not forget idle mappings",
+    ),
+    (
         "nat_expires_only_on_inbound",
         &["nat::frees_the_port_and_the_endpoint_of_an_expired_mapping"],
         "stays taken",
@@ -202,7 +212,9 @@ impl Nat {
     }
 
     pub fn inbound(&mut self, outside_port: u16, now: u64) -> Option<SocketAddrV4> {
-        self.expire(now);
+        if !making("nat_inbound_never_expires") {
+            self.expire(now);
+        }
         let Some(mapping) = self.by_port.get_mut(&outside_port) else {
             return if making("nat_forwards_unsolicited") { self.last_sender } else { None };
         };
