@@ -842,7 +842,26 @@ fn rejects_frames_that_are_not_ipv4_udp(session: &Session) -> Result<(), Failure
                 .into(),
         })?;
     }
-    Ok(())
+    // The layers are checked in the order they are read: a frame that is no IPv4 is
+    // NotIpv4, however short the rest of it is.
+    let mut ipv6_header_only = VETH_HELLO[..14].to_vec();
+    put_u16(&mut ipv6_header_only, 12, 0x86dd);
+    let want = FrameError::NotIpv4 { ethertype: 0x86dd };
+    expect_parse(
+        session,
+        "a 14-byte frame, only an Ethernet header, with EtherType 0x86dd",
+        &ipv6_header_only,
+        Err(want),
+        |got| match got {
+            Err(FrameError::Truncated) => "checking the length of the whole frame before the \
+                EtherType: parse checks the layers in the order they are read, so a frame that \
+                is not IPv4 is NotIpv4 whatever follows its Ethernet header"
+                .into(),
+            _ => "not checking the EtherType, bytes 12 and 13, big-endian: only 0x0800 means \
+                IPv4"
+                .into(),
+        },
+    )
 }
 
 fn round_trips_edge_values(session: &Session) -> Result<(), Failure> {

@@ -104,6 +104,11 @@ pub const MISTAKES: &[Mistake] = &[
         "not checking the EtherType",
     ),
     (
+        "frames_parse_checks_the_length_first",
+        &["frames::rejects_frames_that_are_not_ipv4_udp"],
+        "before the EtherType",
+    ),
+    (
         "frames_parse_ignores_protocol",
         &["frames::rejects_frames_that_are_not_ipv4_udp"],
         "not checking the IPv4 protocol",
@@ -168,6 +173,9 @@ pub fn build(frame: &Frame) -> Result<Vec<u8>, FrameError> {
 
 pub fn parse(bytes: &[u8]) -> Result<Frame, FrameError> {
     let blind = making("frames_parse_indexes_blindly");
+    if making("frames_parse_checks_the_length_first") && bytes.len() < 42 {
+        return Err(FrameError::Truncated);
+    }
     if bytes.len() < ETHERNET_HEADER_LEN && !blind {
         return Err(FrameError::Truncated);
     }
