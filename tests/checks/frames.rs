@@ -763,6 +763,15 @@ fn rejects_inconsistent_lengths(session: &Session) -> Result<(), Failure> {
             bytes,
         ));
     }
+    // A frame exactly as long as an IPv4 header without options, which says so: whole,
+    // but with no room for a UDP header.
+    let mut header_only = VETH_HELLO[..34].to_vec();
+    put_u16(&mut header_only, 16, 20);
+    fix_ip_checksum(&mut header_only, 20);
+    cases.push((
+        "the Ethernet `hello` cut to its 20-byte IPv4 header, IPv4 total length 20".into(),
+        header_only,
+    ));
     let mut padded = BOOK_HELLO.to_vec();
     put_u16(&mut padded, UDP + 6, 0);
     put_u16(&mut padded, 16, 46);

@@ -99,6 +99,11 @@ pub const MISTAKES: &[Mistake] = &[
         "not comparing the UDP length",
     ),
     (
+        "frames_parse_bare_header_as_truncated",
+        &["frames::rejects_inconsistent_lengths"],
+        "reading a length field as a frame cut short",
+    ),
+    (
         "frames_parse_ignores_ethertype",
         &["frames::rejects_frames_that_are_not_ipv4_udp"],
         "not checking the EtherType",
@@ -184,7 +189,9 @@ pub fn parse(bytes: &[u8]) -> Result<Frame, FrameError> {
     if ethertype != ETHERTYPE_IPV4 && !making("frames_parse_ignores_ethertype") {
         return Err(FrameError::NotIpv4 { ethertype });
     }
-    if packet.len() < IPV4_HEADER_LEN && !blind {
+    // `<=` for `<`: a packet that is exactly an IPv4 header taken as cut short.
+    let bare = making("frames_parse_bare_header_as_truncated") && packet.len() == IPV4_HEADER_LEN;
+    if (packet.len() < IPV4_HEADER_LEN || bare) && !blind {
         return Err(FrameError::Truncated);
     }
     let version = packet[0] >> 4;
