@@ -588,6 +588,14 @@ fn parses_captured_frames(session: &Session) -> Result<(), Failure> {
 
 fn parses_a_header_with_options(session: &Session) -> Result<(), Failure> {
     let want = veth_hello();
+    // The same datagram without options first: what goes wrong there is not the options.
+    expect_parse(
+        session,
+        "the Ethernet `hello`, no options",
+        &VETH_HELLO,
+        Ok(want.clone()),
+        |got| format!("even without options: {}", diagnose_parse(&want, got)),
+    )?;
     expect_parse(
         session,
         "`hello` with a 24-byte IPv4 header (IHL 6)",

@@ -78,7 +78,8 @@ impl<'s> Table<'s> {
             self.session.wrong(
                 format!("a mapping for {inside}: some ports of the range are still free"),
                 "reporting exhaustion while ports are free: look for any port of the range that \
-                 no live mapping holds",
+                 no live mapping holds, its last port included (`start..=end`), and forget \
+                 expired mappings first",
             )
         })?;
         if source.ip() != &PUBLIC {

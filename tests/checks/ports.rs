@@ -95,10 +95,22 @@ fn ignores_the_case_of_service_names(session: &Session) -> Result<(), Failure> {
             .iter()
             .find(|(lower, ..)| lower.eq_ignore_ascii_case(name))
             .map(|&(_, transport, port)| (transport, port));
-        expect_service(session, name, want, |_| {
-            "comparing the name case-sensitively: RFC 6335 (section 5.1) says case is ignored \
-             when comparing service names, so `HTTP` and `http` are the same service"
-                .to_string()
+        let lower = name.to_ascii_lowercase();
+        let as_lower =
+            session.call("ports::well_known", WAIT, move || subject::ports::well_known(&lower))?;
+        expect_service(session, name, want, |got| {
+            if got.is_some() && got == as_lower {
+                // The same wrong answer as for the lower-case name: the case is not the fault.
+                format!(
+                    "the case is ignored, but the entry itself is wrong: {name:?} gets what \
+                     {:?} gets, {got:?}; compare with the chapter's table",
+                    name.to_ascii_lowercase()
+                )
+            } else {
+                "comparing the name case-sensitively: RFC 6335 (section 5.1) says case is \
+                 ignored when comparing service names, so `HTTP` and `http` are the same service"
+                    .to_string()
+            }
         })?;
     }
     Ok(())

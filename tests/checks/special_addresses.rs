@@ -220,6 +220,22 @@ fn classifies_loopback_and_unspecified(session: &Session) -> Result<(), Failure>
     const THIS_NETWORK: &str = "0.0.0.0/8 (\"this network\", RFC 791)";
     const LOOPBACK6: &str = "::1/128, the single address ::1 (RFC 4291)";
     const UNSPECIFIED6: &str = "::/128, the single address :: (RFC 4291)";
+    // `Ipv6Addr::to_ipv4` unwraps ::/96 too, so ::1 comes out as the kind of 0.0.0.1.
+    for (text, carried, want) in [("::1", "0.0.0.1", K::Loopback), ("::2", "0.0.0.2", K::Global)] {
+        let got = classify(session, text)?;
+        if got != want && got == classify(session, carried)? {
+            let unwrapped = format!(
+                "unwrapping {text} as the IPv4 address {carried} (`Ipv6Addr::to_ipv4` takes the \
+                 deprecated IPv4-compatible ::/96 too): unwrap only ::ffff:0:0/96"
+            );
+            let mistake = if got == K::Global {
+                format!("{unwrapped}; or, if you do, ::1/128 is missing from the IPv6 blocks")
+            } else {
+                unwrapped
+            };
+            return Err(session.wrong(format!("classify({text}) to be {want:?}"), mistake));
+        }
+    }
     expect_kinds(
         session,
         &[

@@ -20,6 +20,7 @@ pub const MISTAKES: &[Mistake] = &[
         ],
         "pseudo-header",
     ),
+    ("frames_no_pseudo_header", &["frames::parses_a_header_with_options"], "even without options"),
     (
         "frames_swaps_macs",
         &["frames::builds_captured_frames_byte_for_byte"],

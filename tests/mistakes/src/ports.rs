@@ -16,6 +16,7 @@ pub const MISTAKES: &[Mistake] = &[
         "Linux's ephemeral range",
     ),
     ("ports_dns_udp_only", &["ports::knows_the_well_known_services"], "both transports"),
+    ("ports_dns_udp_only", &["ports::ignores_the_case_of_service_names"], "the case is ignored"),
     ("ports_ftp_data_port", &["ports::knows_the_well_known_services"], "data connection"),
     ("ports_case_sensitive", &["ports::ignores_the_case_of_service_names"], "case-sensitively"),
     ("ports_prefix_match", &["ports::returns_none_for_other_names"], "matching loosely"),

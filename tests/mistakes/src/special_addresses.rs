@@ -65,7 +65,10 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     (
         "special_addresses_unwraps_with_to_ipv4",
-        &["special_addresses::classifies_ipv4_mapped_addresses_as_their_ipv4_address"],
+        &[
+            "special_addresses::classifies_ipv4_mapped_addresses_as_their_ipv4_address",
+            "special_addresses::classifies_loopback_and_unspecified",
+        ],
         "to_ipv4",
     ),
     (
