@@ -44,9 +44,19 @@ pub enum AddressKind {
     Broadcast,
     /// IPv6's counterpart of private addresses: `fc00::/7` (RFC 4193).
     UniqueLocal,
-    /// In none of the blocks above: an ordinary address. Most of these are global
-    /// unicast addresses, routable on the Internet; the rarer reserved blocks of RFC 6890
-    /// (such as `240.0.0.0/4`) are left here too.
+    /// Set aside, not globally reachable (IANA's special-purpose registry, RFC 6890, says
+    /// "Globally Reachable: False"), and none of the kinds above: `0.0.0.0/8` ("this
+    /// network", RFC 791) but for `0.0.0.0`; `192.0.0.0/24` (IETF protocol assignments,
+    /// RFC 6890) but for `192.0.0.9` and `192.0.0.10`, two anycast addresses the registry
+    /// calls globally reachable; `192.88.99.0/24` (the 6to4 relay anycast block,
+    /// deprecated by RFC 7526); `198.18.0.0/15` (benchmarking, RFC 2544); and
+    /// `240.0.0.0/4` (reserved, RFC 1112) but for `255.255.255.255`.
+    Reserved,
+    /// In none of the blocks above: an ordinary address. For IPv4 these are exactly the
+    /// unicast addresses IANA's registry leaves globally reachable (`192.0.0.9` and
+    /// `192.0.0.10` among them). IPv6's registry has more blocks than this exercise takes (such as
+    /// `2001:2::/48` for benchmarking and `3fff::/20` for documentation, RFC 9637): those
+    /// are left here too.
     Global,
 }
 // ANCHOR_END: kind
@@ -81,6 +91,7 @@ pub fn classify(addr: IpAddr) -> AddressKind {
 /// The kind of an IPv4 address: the kind of the block it is in, or `Global`.
 pub fn classify_v4(addr: Ipv4Addr) -> AddressKind {
     // TODO: find the block of the chapter's table that `addr` is in, with in_prefix_v4.
+    // Where one block lies inside another (0.0.0.0 in 0.0.0.0/8), the narrower one wins.
     todo!("find the IPv4 block addr is in")
 }
 

@@ -173,8 +173,7 @@ pub fn build(frame: &Frame) -> Result<Vec<u8>, FrameError> {
     // Both fit in 16 bits now: at most 65,515 and 65,535.
     let udp_len = (UDP_HEADER_LEN + data_len) as u16;
     let total_len = (IPV4_HEADER_LEN + UDP_HEADER_LEN + data_len) as u16;
-    let frame_len = ETHERNET_HEADER_LEN + usize::from(total_len);
-    let mut bytes = Vec::with_capacity(frame_len.max(MIN_FRAME_LEN));
+    let mut bytes = Vec::new();
 
     // Ethernet II: the destination comes first, so that a switch can start
     // forwarding a frame as soon as it has read 6 bytes.
@@ -215,11 +214,11 @@ pub fn build(frame: &Frame) -> Result<Vec<u8>, FrameError> {
     };
     bytes[udp + 6..udp + 8].copy_from_slice(&udp_checksum.to_be_bytes());
 
-    // Ethernet padding (RFC 894): zero bytes after the packet, outside it. The
-    // IPv4 total length tells the receiver where the packet ends.
-    if bytes.len() < MIN_FRAME_LEN {
-        bytes.resize(MIN_FRAME_LEN, 0);
-    }
+    // Ethernet padding (RFC 894): zero bytes after the packet, outside it, up to
+    // MIN_FRAME_LEN; a frame that long already gets none. The IPv4 total length
+    // tells the receiver where the packet ends.
+    let padded_len = bytes.len().max(MIN_FRAME_LEN);
+    bytes.resize(padded_len, 0);
     Ok(bytes)
 }
 // ANCHOR_END: build

@@ -17,7 +17,8 @@ use std::net::Ipv4Addr;
 /// reading the text from left to right, part by part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ipv4ParseError {
-    /// A part has no digits at all: `1..2.3`, `.1.2.3`, or the empty text.
+    /// A part has no digits at all: `1..2.3`, `.1.2.3`. (The empty text is one empty
+    /// part and too few parts at once: either error is right for it.)
     EmptyPart,
     /// A part of two or more digits starts with `0`: `01.2.3.4`, `0.0.0.00`.
     LeadingZero,

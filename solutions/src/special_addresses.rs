@@ -40,9 +40,19 @@ pub enum AddressKind {
     Broadcast,
     /// IPv6's counterpart of private addresses: `fc00::/7` (RFC 4193).
     UniqueLocal,
-    /// In none of the blocks above: an ordinary address. Most of these are global
-    /// unicast addresses, routable on the Internet; the rarer reserved blocks of RFC 6890
-    /// (such as `240.0.0.0/4`) are left here too.
+    /// Set aside, not globally reachable (IANA's special-purpose registry, RFC 6890, says
+    /// "Globally Reachable: False"), and none of the kinds above: `0.0.0.0/8` ("this
+    /// network", RFC 791) but for `0.0.0.0`; `192.0.0.0/24` (IETF protocol assignments,
+    /// RFC 6890) but for `192.0.0.9` and `192.0.0.10`, two anycast addresses the registry
+    /// calls globally reachable; `192.88.99.0/24` (the 6to4 relay anycast block,
+    /// deprecated by RFC 7526); `198.18.0.0/15` (benchmarking, RFC 2544); and
+    /// `240.0.0.0/4` (reserved, RFC 1112) but for `255.255.255.255`.
+    Reserved,
+    /// In none of the blocks above: an ordinary address. For IPv4 these are exactly the
+    /// unicast addresses IANA's registry leaves globally reachable (`192.0.0.9` and
+    /// `192.0.0.10` among them). IPv6's registry has more blocks than this exercise takes (such as
+    /// `2001:2::/48` for benchmarking and `3fff::/20` for documentation, RFC 9637): those
+    /// are left here too.
     Global,
 }
 // ANCHOR_END: kind
@@ -67,10 +77,17 @@ pub fn in_prefix_v6(addr: Ipv6Addr, network: Ipv6Addr, prefix_len: u8) -> bool {
 // ANCHOR_END: in_prefix
 
 // ANCHOR: classify
-/// The IPv4 blocks, as the chapter's table lists them (RFC 6890). None overlaps another,
-/// so their order does not matter.
+/// The IPv4 blocks, as the chapter's table lists them (IANA's special-purpose registry,
+/// RFC 6890 and its updates; multicast has a registry of its own, RFC 5771). Some blocks
+/// lie inside others, so the narrower one comes first: the first block that matches wins.
 const V4_BLOCKS: &[(Ipv4Addr, u8, AddressKind)] = &[
+    // Inside 0.0.0.0/8, 240.0.0.0/4 and 192.0.0.0/24 below.
     (Ipv4Addr::new(0, 0, 0, 0), 32, AddressKind::Unspecified),
+    (Ipv4Addr::new(255, 255, 255, 255), 32, AddressKind::Broadcast),
+    // Port Control Protocol anycast (RFC 7723) and TURN anycast (RFC 8155): the registry
+    // calls these two globally reachable, though the rest of 192.0.0.0/24 is not.
+    (Ipv4Addr::new(192, 0, 0, 9), 32, AddressKind::Global),
+    (Ipv4Addr::new(192, 0, 0, 10), 32, AddressKind::Global),
     (Ipv4Addr::new(127, 0, 0, 0), 8, AddressKind::Loopback),
     (Ipv4Addr::new(10, 0, 0, 0), 8, AddressKind::Private),
     // 172.16.0.0 to 172.31.255.255: the second byte's top four bits are 0001.
@@ -84,10 +101,20 @@ const V4_BLOCKS: &[(Ipv4Addr, u8, AddressKind)] = &[
     (Ipv4Addr::new(192, 0, 2, 0), 24, AddressKind::Documentation),
     (Ipv4Addr::new(198, 51, 100, 0), 24, AddressKind::Documentation),
     (Ipv4Addr::new(203, 0, 113, 0), 24, AddressKind::Documentation),
-    (Ipv4Addr::new(255, 255, 255, 255), 32, AddressKind::Broadcast),
+    // "This network" (RFC 791): only ever a source, while a host learns its address.
+    (Ipv4Addr::new(0, 0, 0, 0), 8, AddressKind::Reserved),
+    // IETF protocol assignments (RFC 6890 section 2.1).
+    (Ipv4Addr::new(192, 0, 0, 0), 24, AddressKind::Reserved),
+    // The 6to4 relay anycast block, deprecated by RFC 7526.
+    (Ipv4Addr::new(192, 88, 99, 0), 24, AddressKind::Reserved),
+    // Benchmarking (RFC 2544): 198.18.0.0 to 198.19.255.255, the last bit of 18 is free.
+    (Ipv4Addr::new(198, 18, 0, 0), 15, AddressKind::Reserved),
+    // Reserved since RFC 1112: 240.0.0.0 to 255.255.255.254, the top four bits 1111.
+    (Ipv4Addr::new(240, 0, 0, 0), 4, AddressKind::Reserved),
 ];
 
-/// The IPv6 blocks (RFC 6890). The IPv4-mapped block is handled before these.
+/// The IPv6 blocks (RFC 6890). None overlaps another. The IPv4-mapped block is handled
+/// before these.
 const V6_BLOCKS: &[(Ipv6Addr, u8, AddressKind)] = &[
     (Ipv6Addr::UNSPECIFIED, 128, AddressKind::Unspecified),
     (Ipv6Addr::LOCALHOST, 128, AddressKind::Loopback),

@@ -105,7 +105,10 @@ fn answers_pardon_to_anything_else(session: &Session) -> Result<(), Failure> {
 }
 
 fn takes_a_near_bye_for_an_unknown_question(session: &Session) -> Result<(), Failure> {
-    for question in ["bye ", "byebye", "Bye", "BYE", "goodbye", "bye!", " bye", "bye\r"] {
+    // `byé` and `é` as well: code that slices the first three bytes would cut the `é` in two.
+    for question in
+        ["bye ", "byebye", "Bye", "BYE", "goodbye", "bye!", " bye", "bye\r", "byé", "é", "by"]
+    {
         let got = respond(session, question)?;
         if got != Action::Reply("pardon?") {
             return Err(session.wrong(

@@ -162,7 +162,9 @@ fn refuses_every_line_after_bye(session: &Session) -> Result<(), Failure> {
 
 fn a_refused_line_changes_nothing(session: &Session) -> Result<(), Failure> {
     use TimingError::*;
-    let conversations: [Conversation; 3] = [
+    let conversations: [Conversation; 4] = [
+        // No lines at all: no outcomes, and nothing to index.
+        (&[], &[]),
         (
             &["how are u", "hello", "how are u", "hello", "how old are u", "bye", "how are u"],
             &[
@@ -189,15 +191,32 @@ fn a_refused_line_changes_nothing(session: &Session) -> Result<(), Failure> {
         })?;
         session.note(format!("converse({lines:?}) = {got:?}"));
         if got != want {
-            let mistake = if got.len() < want.len() {
+            // What `converse` gives when it threads the state through the code's own
+            // `on_line` rightly: if that is what came back, `on_line` is at fault.
+            let owned: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            let threaded = session.call("chat_timing::on_line", WAIT, move || {
+                let mut state = State::AwaitingHello;
+                let mut outcomes = Vec::new();
+                for line in &owned {
+                    let step = subject::chat_timing::on_line(state, line);
+                    if let Ok((next, _)) = step {
+                        state = next;
+                    }
+                    outcomes.push(step.map(|(_, answer)| answer));
+                }
+                outcomes
+            })?;
+            let mistake = if got == threaded {
+                "`converse` threads the state rightly, but `on_line` gives a wrong outcome for one \
+                 of these lines: fix `on_line` (its own checks say where)"
+            } else if got.len() < want.len() {
                 "stopping at the first refused line: a refusal answers that line only, and the \
                  conversation goes on"
             } else if got.len() > want.len() {
                 "more outcomes than lines: push exactly one outcome per line"
             } else {
                 "changing the state on a refused line (back to the start, or on to the next state): \
-                 keep the state you had, and move only when `on_line` returns Ok (if `on_line`'s \
-                 own checks fail, fix those first)"
+                 keep the state you had, and move only when `on_line` returns Ok"
             };
             return Err(session.wrong(format!("converse({lines:?}) to be {want:?}"), mistake));
         }

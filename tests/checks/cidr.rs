@@ -207,7 +207,21 @@ fn handles_prefix_8(session: &Session) -> Result<(), Failure> {
             inside: &[[10, 0, 0, 0], [10, 20, 30, 40], [10, 255, 255, 255]],
             outside: &[[9, 255, 255, 255], [11, 0, 0, 0], [138, 20, 30, 40]],
         },
-    )
+    )?;
+    // A leading zero in the prefix length is still the number 8.
+    for text in ["10.20.30.40/08", "10.20.30.40/008"] {
+        let got = call(session, "cidr::Cidr::from_str", move || text.parse::<Cidr>())?;
+        session.note(format!("{text:?}.parse::<Cidr>() = {got:?}"));
+        if got.map(|block| (block.network(), block.prefix())) != Ok((Ipv4Addr::new(10, 0, 0, 0), 8))
+        {
+            return Err(session.wrong(
+                format!("{text:?} to be the block 10.0.0.0/8"),
+                "refusing a prefix length written with a leading zero (judging it by its \
+                 length in characters, or by its first digit): it is the decimal number 8",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn handles_prefix_24(session: &Session) -> Result<(), Failure> {
@@ -406,6 +420,12 @@ fn rejects_malformed_text(session: &Session) -> Result<(), Failure> {
         ("10.0.0.0/+8", CidrError::BadPrefix, "the prefix length has a sign"),
         ("10.0.0.0/ 8", CidrError::BadPrefix, "the prefix length starts with a space"),
         ("10.0.0.0/8/8", CidrError::BadPrefix, "there is a second `/`"),
+        ("10.0.0.0/8 ", CidrError::BadPrefix, "the prefix length ends with a space"),
+        ("10.0.0.0/8\n", CidrError::BadPrefix, "the prefix length ends with a newline"),
+        (" 10.0.0.0/8", CidrError::BadAddress, "the address starts with a space"),
+        ("10.0.0.0/٨", CidrError::BadPrefix, "the prefix length is an Arabic-Indic digit"),
+        ("10.0.0.0/3٣", CidrError::BadPrefix, "the prefix length ends in an Arabic-Indic digit"),
+        ("10.0.0.0/8.", CidrError::BadPrefix, "the prefix length ends with a dot"),
     ];
     for (text, want, why) in cases {
         let got = call(session, "cidr::Cidr::from_str", move || text.parse::<Cidr>())?;
@@ -414,6 +434,12 @@ fn rejects_malformed_text(session: &Session) -> Result<(), Failure> {
             let mistake = if text.contains('+') && got.is_ok() {
                 "parsing the prefix length with `parse::<u8>()`, which takes a leading `+`: \
                  check that it is decimal digits only"
+            } else if text.contains(char::is_whitespace) && got.is_ok() {
+                "trimming the text: the format is exact, and a space or newline makes it \
+                 malformed"
+            } else if !text.is_ascii() {
+                "taking a digit of another script for a decimal digit (`char::is_numeric`): \
+                 only the ASCII digits 0 to 9 count (`u8::is_ascii_digit`)"
             } else {
                 "splitting at the first `/` (`split_once('/')`) and then checking each side: \
                  the address with `parse::<Ipv4Addr>()`, the prefix as decimal digits only"

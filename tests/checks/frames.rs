@@ -466,21 +466,59 @@ fn writes_and_reads_a_zero_udp_checksum_as_ffff(session: &Session) -> Result<(),
         }
     }
     expect_built(session, &zero_sum, &BUILT_ZERO_SUM)?;
+    // First a frame with no padding, so that only the reading of ff ff can go wrong.
+    let (unpadded, unpadded_frame) = unpadded_zero_sum();
+    let what = "a 62-byte frame (no padding) whose UDP checksum field is ff ff";
+    let got = parse(session, what, &unpadded)?;
+    if got != Ok(unpadded_frame.clone()) {
+        let mistake = if got == Err(FrameError::BadUdpChecksum) {
+            "comparing the checksum recomputed with the field zeroed (0) with the field \
+             (0xffff): check instead that `udp_checksum` over the datagram as received is 0"
+                .into()
+        } else {
+            diagnose_parse(&unpadded_frame, &got)
+        };
+        return Err(
+            session.wrong(format!("parse({what}) = {}", show_result(&Ok(unpadded_frame))), mistake)
+        );
+    }
     expect_parse(
         session,
-        "a datagram whose checksum field is ff ff",
+        "a 60-byte frame, 16 bytes of it padding, whose UDP checksum field is ff ff",
         &BUILT_ZERO_SUM,
-        Ok(zero_sum),
+        Ok(zero_sum.clone()),
         |got| {
             if got == &Err(FrameError::BadUdpChecksum) {
-                "comparing the checksum recomputed with the field zeroed (0) with the field \
-                 (0xffff): check instead that `udp_checksum` over the datagram as received is 0"
+                "the Ethernet padding summed as part of the UDP datagram: the same checksum \
+                 field passed in a frame without padding. The datagram ends where the IPv4 total \
+                 length says (the UDP length agrees); sum only that, with that length"
                     .into()
             } else {
-                format!("{got:?} for an intact datagram")
+                diagnose_parse(&zero_sum, got)
             }
         },
     )
+}
+
+/// A 62-byte frame, too long to need padding, whose UDP checksum computes to 0 and is so
+/// sent as ff ff: 18 bytes of text, then a word chosen to bring the sum to 0xffff.
+fn unpadded_zero_sum() -> (Vec<u8>, Frame) {
+    let mut payload = b"no padding, sum 0:".to_vec();
+    payload.extend([0, 0]);
+    let mut bytes = BUILT_ZERO_SUM[..42].to_vec();
+    bytes.extend(&payload);
+    put_u16(&mut bytes, 16, 28 + payload.len() as u16);
+    put_u16(&mut bytes, 38, 8 + payload.len() as u16);
+    fix_ip_checksum(&mut bytes, 20);
+    let mut covered = [HOST_1.octets(), HOST_2.octets()].concat();
+    covered.extend([0, 17, 0, 8 + payload.len() as u8]);
+    covered.extend(&bytes[UDP..]);
+    let fill = !reference_sum(&covered);
+    let end = bytes.len();
+    put_u16(&mut bytes, end - 2, fill);
+    put_u16(&mut payload, 18, fill);
+    put_u16(&mut bytes, UDP + 6, 0xffff);
+    (bytes, frame((MAC_1, MAC_2), (HOST_1, HOST_2), (50123, 5000), &payload))
 }
 
 fn refuses_a_payload_too_long_for_one_packet(session: &Session) -> Result<(), Failure> {
@@ -550,6 +588,14 @@ fn parses_captured_frames(session: &Session) -> Result<(), Failure> {
 
 fn parses_a_header_with_options(session: &Session) -> Result<(), Failure> {
     let want = veth_hello();
+    // The same datagram without options first: what goes wrong there is not the options.
+    expect_parse(
+        session,
+        "the Ethernet `hello`, no options",
+        &VETH_HELLO,
+        Ok(want.clone()),
+        |got| format!("even without options: {}", diagnose_parse(&want, got)),
+    )?;
     expect_parse(
         session,
         "`hello` with a 24-byte IPv4 header (IHL 6)",
@@ -681,6 +727,11 @@ fn rejects_a_truncated_frame(session: &Session) -> Result<(), Failure> {
                 the frame ends before the IPv4 total length says the packet does, it is \
                 Truncated"
                 .into(),
+            Err(FrameError::BadIpChecksum) if what.contains("IHL 6") => "the IPv4 header \
+                checksummed before the frame is known to hold all of it: IHL × 4 bytes (24 \
+                here) must be there first. Or the IHL ignored: a header taken as 20 bytes \
+                checksums wrong once it has options"
+                .into(),
             Err(err) => format!(
                 "the error {err:?}: compare the frame's length with what each header needs \
                  before reading it"
@@ -720,6 +771,15 @@ fn rejects_inconsistent_lengths(session: &Session) -> Result<(), Failure> {
             bytes,
         ));
     }
+    // A frame exactly as long as an IPv4 header without options, which says so: whole,
+    // but with no room for a UDP header.
+    let mut header_only = VETH_HELLO[..34].to_vec();
+    put_u16(&mut header_only, 16, 20);
+    fix_ip_checksum(&mut header_only, 20);
+    cases.push((
+        "the Ethernet `hello` cut to its 20-byte IPv4 header, IPv4 total length 20".into(),
+        header_only,
+    ));
     let mut padded = BOOK_HELLO.to_vec();
     put_u16(&mut padded, UDP + 6, 0);
     put_u16(&mut padded, 16, 46);
@@ -799,7 +859,26 @@ fn rejects_frames_that_are_not_ipv4_udp(session: &Session) -> Result<(), Failure
                 .into(),
         })?;
     }
-    Ok(())
+    // The layers are checked in the order they are read: a frame that is no IPv4 is
+    // NotIpv4, however short the rest of it is.
+    let mut ipv6_header_only = VETH_HELLO[..14].to_vec();
+    put_u16(&mut ipv6_header_only, 12, 0x86dd);
+    let want = FrameError::NotIpv4 { ethertype: 0x86dd };
+    expect_parse(
+        session,
+        "a 14-byte frame, only an Ethernet header, with EtherType 0x86dd",
+        &ipv6_header_only,
+        Err(want),
+        |got| match got {
+            Err(FrameError::Truncated) => "checking the length of the whole frame before the \
+                EtherType: parse checks the layers in the order they are read, so a frame that \
+                is not IPv4 is NotIpv4 whatever follows its Ethernet header"
+                .into(),
+            _ => "not checking the EtherType, bytes 12 and 13, big-endian: only 0x0800 means \
+                IPv4"
+                .into(),
+        },
+    )
 }
 
 fn round_trips_edge_values(session: &Session) -> Result<(), Failure> {

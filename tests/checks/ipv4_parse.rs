@@ -219,6 +219,16 @@ fn rejects_a_non_digit(session: &Session) -> Result<(), Failure> {
         Ipv4ParseError::NotADigit,
         "each has a character that is not an ASCII digit `0`–`9` (a sign, a space, a letter, \
          a digit of another script)",
+    )?;
+    // A part that starts with `0` but holds a non-digit is no "part of two or more digits":
+    // it breaks one rule only.
+    expect_error(
+        session,
+        &["0x1.2.3.4", "00a.1.2.3", "1.2.3.0 ", "1.2.0-.4"],
+        Ipv4ParseError::NotADigit,
+        "testing for a leading zero before testing that the part is all digits: `0x1` is no \
+         part of two or more digits, it holds an `x`, so it is NotADigit (the hint's order: \
+         empty, then not a digit, then a leading zero)",
     )
 }
 

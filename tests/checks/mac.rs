@@ -114,7 +114,15 @@ fn expect_errors(
     mistake: &str,
 ) -> Result<(), Failure> {
     for (text, want) in cases {
-        let got = parse(session, text)?;
+        // A panic on one of these texts is most often the very check this text is about,
+        // missing: a digit read that is not there, or a byte slice through a character.
+        let got = parse(session, text).map_err(|failure| match failure {
+            Failure::Wrong { expected, .. } if expected.contains("panic") => session.wrong(
+                expected,
+                format!("a panic on {text:?}, which should be Err({want:?}): {mistake}"),
+            ),
+            other => other,
+        })?;
         if got.as_ref().err() != Some(want) {
             let expected = format!("Err({want:?}) for {text:?}");
             if let Err(ParseMacError::WrongGroupLength { group, .. }) = &got
@@ -218,10 +226,24 @@ fn rejects_characters_that_are_not_hex_digits(session: &Session) -> Result<(), F
             ("00:1a:2b:3c:4d: e", ParseMacError::InvalidDigit(' ')),
             // Two characters, three bytes: a group's length counts characters.
             ("00:1a:2b:3c:4d:5é", ParseMacError::InvalidDigit('é')),
+            // Four characters, five bytes: slicing it at byte 2 or 4 would split the `é`.
+            ("001é.2b3c.4d5e", ParseMacError::InvalidDigit('é')),
+            ("é01a.2b3c.4d5e", ParseMacError::InvalidDigit('é')),
         ],
         "only 0-9, a-f and A-F are hex digits, and the error names the first other character: \
          `u8::from_str_radix` also takes a leading `+`, so test each character with \
          `char::to_digit(16)`",
+    )?;
+    // The format is exact: what is around the address is part of the text.
+    expect_errors(
+        session,
+        &[
+            ("00:1a:2b:3c:4d:5e\n", ParseMacError::InvalidDigit('\n')),
+            (" 00:1a:2b:3c:4d:5e", ParseMacError::InvalidDigit(' ')),
+            ("001a.2b3c.4d5e\r\n", ParseMacError::InvalidDigit('\r')),
+        ],
+        "trimming the text, or skipping spaces and line ends: the format is exact, and they are \
+         characters that are not hex digits",
     )
 }
 

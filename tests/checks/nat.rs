@@ -9,7 +9,7 @@ use std::ops::RangeInclusive;
 use grader::{Check, Failure, Session, WAIT};
 use subject::nat::{Nat, PortsExhausted};
 
-pub const CHECKS: &[Check] = grader::checks!("nat": sends_from_the_public_address_and_a_port_in_the_range, gives_each_inside_endpoint_its_own_outside_port, keeps_the_outside_port_of_a_live_mapping, translates_replies_back_to_the_inside_endpoint, drops_unsolicited_inbound_packets, reports_exhaustion_when_every_port_is_in_use, uses_every_port_of_the_range_including_the_last, forgets_a_mapping_after_its_idle_time, keeps_a_mapping_alive_while_packets_flow, frees_the_port_and_the_endpoint_of_an_expired_mapping);
+pub const CHECKS: &[Check] = grader::checks!("nat": sends_from_the_public_address_and_a_port_in_the_range, gives_each_inside_endpoint_its_own_outside_port, keeps_the_outside_port_of_a_live_mapping, translates_replies_back_to_the_inside_endpoint, drops_unsolicited_inbound_packets, reports_exhaustion_when_every_port_is_in_use, uses_every_port_of_the_range_including_the_last, forgets_a_mapping_after_its_idle_time, keeps_a_mapping_alive_while_packets_flow, lives_forever_with_the_longest_idle_time, gives_no_port_from_an_empty_range, frees_the_port_and_the_endpoint_of_an_expired_mapping);
 
 /// The NAT's public address, as in the picture.
 const PUBLIC: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 7);
@@ -78,7 +78,8 @@ impl<'s> Table<'s> {
             self.session.wrong(
                 format!("a mapping for {inside}: some ports of the range are still free"),
                 "reporting exhaustion while ports are free: look for any port of the range that \
-                 no live mapping holds",
+                 no live mapping holds, its last port included (`start..=end`), and forget \
+                 expired mappings first",
             )
         })?;
         if source.ip() != &PUBLIC {
@@ -335,9 +336,11 @@ fn uses_every_port_of_the_range_including_the_last(session: &Session) -> Result<
 }
 
 fn forgets_a_mapping_after_its_idle_time(session: &Session) -> Result<(), Failure> {
-    const KEPT: &str = "keeping a mapping that has been idle for its whole idle time: at \
-                        `last_used + idle_secs` it has expired (`now - last_used >= idle_secs`); \
-                        forget idle mappings at every call";
+    const KEPT: &str = "keeping a mapping that has been idle for its whole idle time: forget \
+                        idle mappings at every call, `outbound` and `inbound`, and from both \
+                        tables";
+    const LATE: &str = "expiring a mapping one second late: at `last_used + idle_secs` it has \
+                        expired (`now - last_used >= idle_secs`; `<=` where `<` belongs)";
     const EARLY: &str =
         "expiring a mapping too early: it lives while `now - last_used < idle_secs`";
     let mut table = Table::new(session, 61001..=61100, 30)?;
@@ -347,11 +350,29 @@ fn forgets_a_mapping_after_its_idle_time(session: &Session) -> Result<(), Failur
     // B was last used at 10: it is still live at 39.
     table.expect_reply(b, 39, HOST_B, EARLY)?;
     // A was last used at 29: it has expired at 59, exactly; B, used at 39, at 69.
-    table.expect_dropped(a, 59, KEPT)?;
-    table.expect_dropped(b, 69, KEPT)?;
+    for (port, now) in [(a, 59), (b, 69)] {
+        if let Some(to) = table.inbound(port, now)? {
+            // Delivered, so now used at `now`: one second past its idle time tells a mapping
+            // expired a second late from one never forgotten.
+            let mistake = if table.inbound(port, now + 31)?.is_none() { LATE } else { KEPT };
+            return Err(session.wrong(
+                format!(
+                    "the packet to {PUBLIC}:{port} at t={now}s to be dropped, not sent to {to}"
+                ),
+                mistake,
+            ));
+        }
+    }
     // A sends again: a fresh mapping, which works.
     let again = table.mapped(HOST_A, 70)?;
-    table.expect_reply(again, 71, HOST_A, REPLY_DROPPED)
+    table.expect_reply(
+        again,
+        71,
+        HOST_A,
+        "a reply to a fresh mapping dropped: most likely an expired mapping left in one of the \
+         two tables, so A's old row by inside endpoint named a port that has no row by outside \
+         port; when a mapping expires remove it from both, and store every new mapping in both",
+    )
 }
 
 fn keeps_a_mapping_alive_while_packets_flow(session: &Session) -> Result<(), Failure> {
@@ -382,8 +403,63 @@ fn keeps_a_mapping_alive_while_packets_flow(session: &Session) -> Result<(), Fai
         a,
         100,
         "keeping a mapping that has been idle for its whole idle time: one last used at 70 has \
-         expired at 100",
+         expired at 100. Either `inbound` does not forget idle mappings before it looks the port \
+         up, or the mapping is taken as live while `now - last_used <= idle_secs` (`<` belongs)",
     )
+}
+
+fn lives_forever_with_the_longest_idle_time(session: &Session) -> Result<(), Failure> {
+    const OVERFLOW: &str = "`last_used + idle_secs` overflows a u64 when the idle time is as \
+                            long as it can be (u64::MAX, \"never\"): a panic in a debug build; \
+                            compare how long the mapping has been idle, `now - last_used < \
+                            idle_secs`, which cannot overflow";
+    // A panic here is most likely that overflow.
+    let explain = |failure| match failure {
+        Failure::Wrong { expected, .. } if expected.contains("panic") => {
+            session.wrong(expected, OVERFLOW)
+        }
+        other => other,
+    };
+    let mut table = Table::new(session, 61001..=61100, u64::MAX).map_err(explain)?;
+    let a = table.mapped(HOST_A, 5).map_err(explain)?;
+    table.expect_reply(a, 6, HOST_A, OVERFLOW).map_err(explain)?;
+    table.expect_reply(a, u64::MAX - 1, HOST_A, OVERFLOW).map_err(explain)?;
+    let again = table.mapped(HOST_A, u64::MAX).map_err(explain)?;
+    if again != a {
+        return Err(session.wrong(
+            format!("{HOST_A} to keep {PUBLIC}:{a}: its mapping is live"),
+            "a new mapping although the old one is live: with an idle time of u64::MAX no \
+             mapping ever expires",
+        ));
+    }
+    Ok(())
+}
+
+fn gives_no_port_from_an_empty_range(session: &Session) -> Result<(), Failure> {
+    #[allow(clippy::reversed_empty_ranges)]
+    let empty = 61001..=61000;
+    let mut table = Table::new(session, empty, LONG).map_err(|failure| match failure {
+        Failure::Wrong { expected, .. } if expected.contains("panic") => session.wrong(
+            expected,
+            "a panic on an empty range of ports (`61001..=61000`): take no port from it",
+        ),
+        other => other,
+    })?;
+    let got = table.outbound(HOST_A, 0).map_err(|failure| match failure {
+        Failure::Wrong { expected, .. } if expected.contains("panic") => session.wrong(
+            expected,
+            "arithmetic on the range's ends (`end - start`, or a port counter) that overflows \
+             when the range is empty: look through the range itself, `self.ports.clone()`",
+        ),
+        other => other,
+    })?;
+    if let Ok(source) = got {
+        return Err(session.wrong(
+            format!("Err(PortsExhausted) from an empty range of ports, not {source}"),
+            "handing out a port outside the range: `61001..=61000` holds no port at all",
+        ));
+    }
+    Ok(())
 }
 
 fn frees_the_port_and_the_endpoint_of_an_expired_mapping(session: &Session) -> Result<(), Failure> {
@@ -393,13 +469,23 @@ fn frees_the_port_and_the_endpoint_of_an_expired_mapping(session: &Session) -> R
     let b = table.mapped(HOST_B, 10)?;
     table.expect_exhausted(host_c, 20, "handing out a port that a live mapping holds")?;
     // At 30, A's mapping has expired, and its port is the only free one.
-    let c = table.outbound(host_c, 30)?.map_err(|PortsExhausted| {
-        session.wrong(
-            format!("{host_c} to get {PUBLIC}:{a}, freed when A's mapping expired at t=30s"),
-            "a port held by an expired mapping stays taken: forget idle mappings before looking \
-             for a free port, in `outbound` as well as in `inbound`",
-        )
-    })?;
+    let expected = format!("{host_c} to get {PUBLIC}:{a}, freed when A's mapping expired at t=30s");
+    let c = match table.outbound(host_c, 30)? {
+        Ok(c) => c,
+        Err(PortsExhausted) => {
+            // One second later tells the two causes apart: a mapping kept while
+            // `now - last_used <= idle_secs` has let go by then; one never expired has not.
+            let mistake = if table.outbound(host_c, 31)?.is_ok() {
+                "expiring a mapping one second late: it lives while `now - last_used < \
+                 idle_secs`, so one last used at 0 with an idle time of 30s has expired at 30 \
+                 (`<=` where `<` belongs)"
+            } else {
+                "a port held by an expired mapping stays taken: forget idle mappings before \
+                 looking for a free port, in `outbound` as well as in `inbound`"
+            };
+            return Err(session.wrong(expected, mistake));
+        }
+    };
     if c.port() != a {
         return Err(session.wrong(
             format!("{host_c} to get {PUBLIC}:{a}, the only free port"),

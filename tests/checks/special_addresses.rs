@@ -9,7 +9,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use grader::{Check, Failure, Session, WAIT};
 use subject::special_addresses::AddressKind as K;
 
-pub const CHECKS: &[Check] = grader::checks!("special_addresses": matches_addresses_against_a_prefix, handles_prefix_lengths_0_and_32_and_128, classifies_the_private_blocks, classifies_the_shared_address_space, classifies_loopback_and_unspecified, classifies_link_local_addresses, classifies_multicast_and_broadcast, classifies_the_documentation_blocks, classifies_unique_local_addresses, classifies_ipv4_mapped_addresses_as_their_ipv4_address, classifies_ordinary_addresses_as_global);
+pub const CHECKS: &[Check] = grader::checks!("special_addresses": matches_addresses_against_a_prefix, handles_prefix_lengths_0_and_32_and_128, classifies_the_private_blocks, classifies_the_shared_address_space, classifies_loopback_and_unspecified, classifies_link_local_addresses, classifies_multicast_and_broadcast, classifies_the_documentation_blocks, classifies_unique_local_addresses, classifies_the_reserved_blocks, classifies_ipv4_mapped_addresses_as_their_ipv4_address, classifies_ordinary_addresses_as_global);
 
 /// The mistake behind a wrong answer from `in_prefix_*` on a prefix that is no edge case.
 const WRONG_MASK: &str = "a mask with the wrong bits: it must be `prefix_len` one-bits from the \
@@ -155,7 +155,8 @@ fn expect_kinds(session: &Session, cases: &[Case]) -> Result<(), Failure> {
         } else {
             format!(
                 "{text} is in {block}, which is {want:?}, not {got:?}: a block given the wrong kind, \
-                 or another block drawn so wide that it covers this one"
+                 a wider block that holds this one tried first (the narrower block must win), or \
+                 another block drawn so wide that it covers this one"
             )
         };
         return Err(session.wrong(format!("classify({text}) to be {want:?}"), mistake));
@@ -215,9 +216,26 @@ fn classifies_the_shared_address_space(session: &Session) -> Result<(), Failure>
 
 fn classifies_loopback_and_unspecified(session: &Session) -> Result<(), Failure> {
     const LOOPBACK: &str = "127.0.0.0/8 (127.0.0.0 to 127.255.255.255, RFC 1122)";
-    const UNSPECIFIED: &str = "the single address 0.0.0.0 (RFC 1122)";
+    const UNSPECIFIED: &str = "the single address 0.0.0.0 (RFC 1122), inside 0.0.0.0/8";
+    const THIS_NETWORK: &str = "0.0.0.0/8 (\"this network\", RFC 791)";
     const LOOPBACK6: &str = "::1/128, the single address ::1 (RFC 4291)";
     const UNSPECIFIED6: &str = "::/128, the single address :: (RFC 4291)";
+    // `Ipv6Addr::to_ipv4` unwraps ::/96 too, so ::1 comes out as the kind of 0.0.0.1.
+    for (text, carried, want) in [("::1", "0.0.0.1", K::Loopback), ("::2", "0.0.0.2", K::Global)] {
+        let got = classify(session, text)?;
+        if got != want && got == classify(session, carried)? {
+            let unwrapped = format!(
+                "unwrapping {text} as the IPv4 address {carried} (`Ipv6Addr::to_ipv4` takes the \
+                 deprecated IPv4-compatible ::/96 too): unwrap only ::ffff:0:0/96"
+            );
+            let mistake = if got == K::Global {
+                format!("{unwrapped}; or, if you do, ::1/128 is missing from the IPv6 blocks")
+            } else {
+                unwrapped
+            };
+            return Err(session.wrong(format!("classify({text}) to be {want:?}"), mistake));
+        }
+    }
     expect_kinds(
         session,
         &[
@@ -227,6 +245,7 @@ fn classifies_loopback_and_unspecified(session: &Session) -> Result<(), Failure>
             ("126.255.255.255", K::Global, LOOPBACK),
             ("128.0.0.0", K::Global, LOOPBACK),
             ("0.0.0.0", K::Unspecified, UNSPECIFIED),
+            ("0.0.0.1", K::Reserved, THIS_NETWORK),
             ("::1", K::Loopback, LOOPBACK6),
             ("::2", K::Global, LOOPBACK6),
             ("::", K::Unspecified, UNSPECIFIED6),
@@ -261,8 +280,9 @@ fn classifies_link_local_addresses(session: &Session) -> Result<(), Failure> {
 
 fn classifies_multicast_and_broadcast(session: &Session) -> Result<(), Failure> {
     const MULTICAST4: &str = "224.0.0.0/4 (224.0.0.0 to 239.255.255.255, RFC 5771)";
-    const BROADCAST: &str = "the single address 255.255.255.255 (RFC 919); the rest of \
-                             240.0.0.0/4 is reserved, Global here";
+    const BROADCAST: &str = "the single address 255.255.255.255 (RFC 919), inside the \
+                             reserved 240.0.0.0/4";
+    const RESERVED: &str = "240.0.0.0/4 (240.0.0.0 to 255.255.255.254, reserved by RFC 1112)";
     const MULTICAST6: &str =
         "ff00::/8 (ff00:: to ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff, RFC 4291)";
     expect_kinds(
@@ -272,9 +292,9 @@ fn classifies_multicast_and_broadcast(session: &Session) -> Result<(), Failure> 
             ("224.0.0.251", K::Multicast, MULTICAST4),
             ("239.255.255.255", K::Multicast, MULTICAST4),
             ("223.255.255.255", K::Global, MULTICAST4),
-            ("240.0.0.0", K::Global, MULTICAST4),
+            ("240.0.0.0", K::Reserved, RESERVED),
             ("255.255.255.255", K::Broadcast, BROADCAST),
-            ("255.255.255.254", K::Global, BROADCAST),
+            ("255.255.255.254", K::Reserved, RESERVED),
             ("ff00::", K::Multicast, MULTICAST6),
             ("ff02::1", K::Multicast, MULTICAST6),
             ("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", K::Multicast, MULTICAST6),
@@ -331,6 +351,57 @@ fn classifies_unique_local_addresses(session: &Session) -> Result<(), Failure> {
     )
 }
 
+fn classifies_the_reserved_blocks(session: &Session) -> Result<(), Failure> {
+    const THIS_NETWORK: &str = "0.0.0.0/8 (0.0.0.0 to 0.255.255.255, \"this network\", RFC 791)";
+    const IETF: &str =
+        "192.0.0.0/24 (192.0.0.0 to 192.0.0.255, IETF protocol assignments, RFC 6890)";
+    const SIX_TO_FOUR: &str =
+        "192.88.99.0/24 (192.88.99.0 to 192.88.99.255, 6to4 relay anycast, deprecated by RFC 7526)";
+    const BENCHMARKING: &str =
+        "198.18.0.0/15 (198.18.0.0 to 198.19.255.255, benchmarking, RFC 2544); not a /16";
+    const FUTURE: &str = "240.0.0.0/4 (240.0.0.0 to 255.255.255.254, reserved by RFC 1112)";
+    expect_kinds(
+        session,
+        &[
+            ("0.0.0.1", K::Reserved, THIS_NETWORK),
+            ("0.1.2.3", K::Reserved, THIS_NETWORK),
+            ("0.255.255.255", K::Reserved, THIS_NETWORK),
+            ("1.0.0.0", K::Global, THIS_NETWORK),
+            ("192.0.0.0", K::Reserved, IETF),
+            ("192.0.0.8", K::Reserved, IETF),
+            ("192.0.0.11", K::Reserved, IETF),
+            ("192.0.0.255", K::Reserved, IETF),
+            ("191.255.255.255", K::Global, IETF),
+            ("192.0.1.0", K::Global, IETF),
+            ("192.88.99.0", K::Reserved, SIX_TO_FOUR),
+            ("192.88.99.1", K::Reserved, SIX_TO_FOUR),
+            ("192.88.99.255", K::Reserved, SIX_TO_FOUR),
+            ("192.88.98.255", K::Global, SIX_TO_FOUR),
+            ("192.88.100.0", K::Global, SIX_TO_FOUR),
+            ("198.18.0.0", K::Reserved, BENCHMARKING),
+            ("198.19.255.255", K::Reserved, BENCHMARKING),
+            ("198.17.255.255", K::Global, BENCHMARKING),
+            ("198.20.0.0", K::Global, BENCHMARKING),
+            ("240.0.0.0", K::Reserved, FUTURE),
+            ("250.1.2.3", K::Reserved, FUTURE),
+            ("255.255.255.254", K::Reserved, FUTURE),
+        ],
+    )?;
+    // Two addresses inside 192.0.0.0/24 that IANA's registry calls globally reachable.
+    for text in ["192.0.0.9", "192.0.0.10"] {
+        let got = classify(session, text)?;
+        if got != K::Global {
+            return Err(session.wrong(
+                format!("classify({text}) to be Global"),
+                "192.0.0.9 (Port Control Protocol anycast, RFC 7723) and 192.0.0.10 (TURN \
+                 anycast, RFC 8155) are the two addresses of 192.0.0.0/24 that IANA's registry \
+                 calls globally reachable: they are Global, so try them before the /24",
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn classifies_ipv4_mapped_addresses_as_their_ipv4_address(
     session: &Session,
 ) -> Result<(), Failure> {
@@ -346,12 +417,24 @@ fn classifies_ipv4_mapped_addresses_as_their_ipv4_address(
         ("::ffff:224.0.0.1", K::Multicast),
         ("::ffff:0.0.0.0", K::Unspecified),
         ("::ffff:255.255.255.255", K::Broadcast),
+        ("::ffff:198.18.0.1", K::Reserved),
         ("::ffff:8.8.8.8", K::Global),
     ];
     for (text, want) in mapped {
         let got = classify(session, text)?;
         if got != want {
-            return Err(session.wrong(format!("classify({text}) to be {want:?}"), NOT_UNWRAPPED));
+            // Only a wrong answer for the carried IPv4 address itself is not the unwrapping's fault.
+            let carried = text.trim_start_matches("::ffff:");
+            let plain = classify(session, carried)?;
+            let mistake = if plain == got {
+                format!(
+                    "classify({carried}) is {plain:?} too: the unwrapping is right, the IPv4 \
+                     classification of {carried} is wrong (the other checks name its block)"
+                )
+            } else {
+                NOT_UNWRAPPED.to_string()
+            };
+            return Err(session.wrong(format!("classify({text}) to be {want:?}"), mistake));
         }
     }
     // Only that /96 carries an IPv4 address; `Ipv6Addr::to_ipv4` unwraps the deprecated

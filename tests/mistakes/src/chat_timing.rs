@@ -19,6 +19,11 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     ("chat_timing_greets_twice", &["chat_timing::refuses_a_second_greeting"], "greeting again"),
     (
+        "chat_timing_greets_twice",
+        &["chat_timing::a_refused_line_changes_nothing"],
+        "`on_line` gives a wrong outcome",
+    ),
+    (
         "chat_timing_loose_greeting",
         &["chat_timing::answers_questions_after_the_greeting"],
         "matching the greeting loosely",

@@ -10,7 +10,11 @@ pub const MISTAKES: &[Mistake] = &[
         &["checksum::sums_16_bit_words_in_network_byte_order"],
         "host byte order",
     ),
-    ("checksum_drops_the_carry", &["checksum::folds_the_carry_back_in"], "dropping the carry"),
+    (
+        "checksum_drops_the_carry",
+        &["checksum::folds_the_carry_back_in", "checksum::an_intact_header_checks_to_zero"],
+        "dropping the carry",
+    ),
     ("checksum_folds_once", &["checksum::folds_the_carry_back_in"], "only once"),
     ("checksum_odd_byte_low", &["checksum::pads_an_odd_last_byte_with_zero"], "low-order byte"),
     (
@@ -22,6 +26,11 @@ pub const MISTAKES: &[Mistake] = &[
         "checksum_not_inverted",
         &["checksum::complements_the_sum", "checksum::computes_captured_ipv4_header_checksums"],
         "returning the sum itself",
+    ),
+    (
+        "checksum_not_inverted",
+        &["checksum::an_intact_header_checks_to_zero"],
+        "`!ones_complement_sum(bytes)`",
     ),
 ];
 

@@ -29,14 +29,32 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     (
         "cidr_mask_at_the_low_end",
-        &["cidr::parses_the_chapters_example", "cidr::handles_every_prefix_length"],
+        &[
+            "cidr::parses_the_chapters_example",
+            "cidr::handles_prefix_8",
+            "cidr::handles_prefix_24",
+            "cidr::handles_every_prefix_length",
+        ],
         "wrong end",
     ),
     (
         "cidr_keeps_host_bits",
-        &["cidr::parses_the_chapters_example", "cidr::handles_every_prefix_length"],
+        &[
+            "cidr::parses_the_chapters_example",
+            "cidr::handles_prefix_8",
+            "cidr::handles_prefix_24",
+            "cidr::handles_every_prefix_length",
+        ],
         "host bits",
     ),
+    (
+        "cidr_counts_every_address",
+        &["cidr::handles_prefix_8", "cidr::handles_prefix_24"],
+        "are no hosts",
+    ),
+    ("cidr_prefix_by_its_length", &["cidr::handles_prefix_8"], "leading zero"),
+    ("cidr_trims_the_text", &["cidr::rejects_malformed_text"], "trimming the text"),
+    ("cidr_numeric_prefix", &["cidr::rejects_malformed_text"], "another script"),
     ("cidr_host_count_ignores_rfc3021", &["cidr::handles_prefix_31"], "RFC 3021"),
     ("cidr_host_count_overflows", &["cidr::handles_prefix_0"], "overflow"),
     (
@@ -103,6 +121,9 @@ impl Cidr {
         if making("cidr_host_count_ignores_rfc3021") {
             return addresses_less_one.saturating_sub(1);
         }
+        if making("cidr_counts_every_address") {
+            return addresses_less_one.wrapping_add(1);
+        }
         if making("cidr_host_count_overflows") {
             return 2u32.pow(u32::from(32 - self.prefix)).saturating_sub(2).max(1);
         }
@@ -131,6 +152,28 @@ impl FromStr for Cidr {
             text.split_once('/')
         };
         let (addr, prefix) = split.ok_or(CidrError::MissingSlash)?;
+        let (addr, prefix) = if making("cidr_trims_the_text") {
+            (addr.trim(), prefix.trim())
+        } else {
+            (addr, prefix)
+        };
+        if making("cidr_prefix_by_its_length") && prefix.len() > 2 {
+            return Err(CidrError::PrefixTooLong);
+        }
+        if making("cidr_prefix_by_its_length") && prefix.starts_with('0') && prefix.len() > 1 {
+            return Err(CidrError::BadPrefix);
+        }
+        if making("cidr_numeric_prefix") {
+            // Digits checked with `is_numeric` and added up by hand, `c - '0'` for each.
+            if prefix.is_empty() || !prefix.chars().all(char::is_numeric) {
+                return Err(CidrError::BadPrefix);
+            }
+            let value = prefix.chars().fold(0u32, |n, c| {
+                n.saturating_mul(10).saturating_add(u32::from(c).saturating_sub(u32::from('0')))
+            });
+            let addr: Ipv4Addr = addr.parse().map_err(|_| CidrError::BadAddress)?;
+            return Cidr::new(addr, u8::try_from(value).unwrap_or(u8::MAX));
+        }
         let addr: Ipv4Addr = addr.parse().map_err(|_| CidrError::BadAddress)?;
         if making("cidr_parses_the_prefix_as_u8") {
             return Cidr::new(addr, prefix.parse::<u8>().map_err(|_| CidrError::BadPrefix)?);

@@ -20,6 +20,7 @@ pub const MISTAKES: &[Mistake] = &[
         ],
         "pseudo-header",
     ),
+    ("frames_no_pseudo_header", &["frames::parses_a_header_with_options"], "even without options"),
     (
         "frames_swaps_macs",
         &["frames::builds_captured_frames_byte_for_byte"],
@@ -57,6 +58,12 @@ pub const MISTAKES: &[Mistake] = &[
         "over 20 bytes only",
     ),
     (
+        "frames_parse_ignores_ihl",
+        &["frames::rejects_a_truncated_frame"],
+        "the IPv4 header checksummed before the frame is known to hold all of it",
+    ),
+    ("frames_parse_ignores_ihl", &["frames::parses_a_header_with_options"], "20 bytes only"),
+    (
         "frames_parse_rejects_zero_udp_checksum",
         &["frames::accepts_a_udp_checksum_of_zero_as_none"],
         "computed none",
@@ -65,6 +72,11 @@ pub const MISTAKES: &[Mistake] = &[
         "frames_parse_recomputes_udp_checksum",
         &["frames::writes_and_reads_a_zero_udp_checksum_as_ffff"],
         "comparing the checksum recomputed",
+    ),
+    (
+        "frames_parse_sums_the_padding",
+        &["frames::writes_and_reads_a_zero_udp_checksum_as_ffff"],
+        "the Ethernet padding summed",
     ),
     (
         "frames_parse_skips_udp_checksum",
@@ -88,9 +100,19 @@ pub const MISTAKES: &[Mistake] = &[
         "not comparing the UDP length",
     ),
     (
+        "frames_parse_bare_header_as_truncated",
+        &["frames::rejects_inconsistent_lengths"],
+        "reading a length field as a frame cut short",
+    ),
+    (
         "frames_parse_ignores_ethertype",
         &["frames::rejects_frames_that_are_not_ipv4_udp"],
         "not checking the EtherType",
+    ),
+    (
+        "frames_parse_checks_the_length_first",
+        &["frames::rejects_frames_that_are_not_ipv4_udp"],
+        "before the EtherType",
     ),
     (
         "frames_parse_ignores_protocol",
@@ -157,6 +179,9 @@ pub fn build(frame: &Frame) -> Result<Vec<u8>, FrameError> {
 
 pub fn parse(bytes: &[u8]) -> Result<Frame, FrameError> {
     let blind = making("frames_parse_indexes_blindly");
+    if making("frames_parse_checks_the_length_first") && bytes.len() < 42 {
+        return Err(FrameError::Truncated);
+    }
     if bytes.len() < ETHERNET_HEADER_LEN && !blind {
         return Err(FrameError::Truncated);
     }
@@ -165,7 +190,9 @@ pub fn parse(bytes: &[u8]) -> Result<Frame, FrameError> {
     if ethertype != ETHERTYPE_IPV4 && !making("frames_parse_ignores_ethertype") {
         return Err(FrameError::NotIpv4 { ethertype });
     }
-    if packet.len() < IPV4_HEADER_LEN && !blind {
+    // `<=` for `<`: a packet that is exactly an IPv4 header taken as cut short.
+    let bare = making("frames_parse_bare_header_as_truncated") && packet.len() == IPV4_HEADER_LEN;
+    if (packet.len() < IPV4_HEADER_LEN || bare) && !blind {
         return Err(FrameError::Truncated);
     }
     let version = packet[0] >> 4;
@@ -176,7 +203,8 @@ pub fn parse(bytes: &[u8]) -> Result<Frame, FrameError> {
     if ihl < 5 {
         return Err(FrameError::BadHeaderLength { ihl });
     }
-    let header_len = usize::from(ihl) * 4;
+    // A learner who ignores the IHL takes every header as 20 bytes.
+    let header_len = if making("frames_parse_ignores_ihl") { 20 } else { usize::from(ihl) * 4 };
     if packet.len() < header_len && !blind {
         return Err(FrameError::Truncated);
     }
@@ -211,6 +239,8 @@ pub fn parse(bytes: &[u8]) -> Result<Frame, FrameError> {
         let mut zeroed = datagram.to_vec();
         zeroed[6..8].fill(0);
         udp_checksum(src_ip, dst_ip, &zeroed) == sent
+    } else if making("frames_parse_sums_the_padding") {
+        udp_checksum(src_ip, dst_ip, &packet[udp_start..]) == 0
     } else {
         udp_checksum(src_ip, dst_ip, datagram) == 0
     };

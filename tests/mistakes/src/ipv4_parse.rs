@@ -58,6 +58,11 @@ pub const MISTAKES: &[Mistake] = &[
         "empty part",
     ),
     (
+        "ipparse_leading_zero_first",
+        &["ipv4_parse::rejects_a_non_digit"],
+        "testing for a leading zero before",
+    ),
+    (
         "ipparse_trims_spaces",
         &[
             "ipv4_parse::rejects_a_non_digit",
@@ -89,6 +94,8 @@ pub fn ipv4_parse(text: &str) -> Result<Ipv4Addr, Ipv4ParseError> {
     Ok(Ipv4Addr::from(bytes))
 }
 
+/// With a mistake made, a part is tested for a leading zero before its digits
+/// (`ipparse_leading_zero_first` is that order alone).
 fn parse_part(part: &str) -> Result<u8, Ipv4ParseError> {
     if making("ipparse_caps_at_three_characters") && part.len() > 3 {
         return Err(Ipv4ParseError::OutOfRange);

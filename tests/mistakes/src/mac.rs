@@ -15,6 +15,7 @@ pub const MISTAKES: &[Mistake] = &[
         &["mac::rejects_text_without_separators"],
         "none of the three notations",
     ),
+    ("mac_trims", &["mac::rejects_characters_that_are_not_hex_digits"], "trimming the text"),
     ("mac_counts_bytes", &["mac::rejects_characters_that_are_not_hex_digits"], "counts bytes"),
     ("mac_lower_case_only", &["mac::parses_all_three_notations_in_any_case"], "upper-case hex"),
     ("mac_splits_on_any_separator", &["mac::rejects_mixed_separators"], "splitting on any"),
@@ -23,6 +24,11 @@ pub const MISTAKES: &[Mistake] = &[
         "mac_no_group_length_check",
         &["mac::rejects_groups_of_the_wrong_length"],
         "each group's length",
+    ),
+    (
+        "mac_short_groups_accepted",
+        &["mac::rejects_groups_of_the_wrong_length"],
+        "a panic on \"0:1a:2b:3c:4d:5e\"",
     ),
     ("mac_counts_separators", &["mac::rejects_too_few_or_too_many_groups"], "the number of groups"),
     ("mac_display_upper_case", &["mac::displays_lower_case_with_colons"], "upper-case digits"),
@@ -63,6 +69,7 @@ impl FromStr for MacAddress {
     type Err = ParseMacError;
 
     fn from_str(text: &str) -> Result<MacAddress, ParseMacError> {
+        let text = if making("mac_trims") { text.trim() } else { text };
         if making("mac_lower_case_only") {
             if let Some(upper) = text.chars().find(char::is_ascii_uppercase) {
                 return Err(ParseMacError::InvalidDigit(upper));
@@ -95,6 +102,26 @@ impl FromStr for MacAddress {
         }
         match model::MacAddress::from_str(text) {
             Ok(mac) => Ok(MacAddress(mac.0)),
+            Err(ParseMacError::WrongGroupLength { separator, group })
+                if making("mac_short_groups_accepted") =>
+            {
+                // Only groups too long are refused (`>` for `!=`); the digits of the rest
+                // are paired up two by two, whatever group they came from.
+                let digits = if separator == '.' { 4 } else { 2 };
+                if group.chars().count() > digits {
+                    return Err(ParseMacError::WrongGroupLength { separator, group });
+                }
+                let hex: Vec<u8> = text
+                    .chars()
+                    .filter(|&c| c != separator)
+                    .map(|c| c.to_digit(16).map_or(0, |d| d as u8))
+                    .collect();
+                let mut bytes = [0; 6];
+                for (byte, pair) in bytes.iter_mut().zip(hex.chunks(2)) {
+                    *byte = pair[0] << 4 | pair[1];
+                }
+                Ok(MacAddress(bytes))
+            }
             Err(ParseMacError::WrongGroupLength { separator, .. })
                 if making("mac_no_group_length_check") =>
             {

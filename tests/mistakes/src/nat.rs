@@ -65,8 +65,16 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     (
         "nat_expiry_off_by_one",
+        &[
+            "nat::forgets_a_mapping_after_its_idle_time",
+            "nat::frees_the_port_and_the_endpoint_of_an_expired_mapping",
+        ],
+        "`<=` where `<` belongs",
+    ),
+    (
+        "nat_expiry_leaves_the_endpoint_row",
         &["nat::forgets_a_mapping_after_its_idle_time"],
-        "`now - last_used >= idle_secs`",
+        "left in one of the two tables",
     ),
     (
         "nat_outbound_does_not_refresh",
@@ -77,6 +85,18 @@ pub const MISTAKES: &[Mistake] = &[
         "nat_inbound_does_not_refresh",
         &["nat::keeps_a_mapping_alive_while_packets_flow"],
         "when a reply comes in",
+    ),
+    ("nat_expiry_by_adding", &["nat::lives_forever_with_the_longest_idle_time"], "overflows a u64"),
+    ("nat_range_by_counting", &["nat::gives_no_port_from_an_empty_range"], "overflows"),
+    (
+        "nat_inbound_never_expires",
+        &["nat::forgets_a_mapping_after_its_idle_time"],
+        "forget idle mappings at every call, `outbound` and `inbound`",
+    ),
+    (
+        "nat_inbound_never_expires",
+        &["nat::keeps_a_mapping_alive_while_packets_flow"],
+        "`inbound` does not forget idle mappings",
     ),
     (
         "nat_expires_only_on_inbound",
@@ -148,6 +168,15 @@ impl Nat {
                 port
             }
         };
+        if making("nat_expiry_leaves_the_endpoint_row") {
+            // Refreshes the row by outside port it expects to find, and stores none.
+            if let Some(mapping) = self.by_port.get_mut(&port) {
+                mapping.last_used = now;
+            } else if existing.is_none() {
+                self.by_port.insert(port, Mapping { inside, last_used: now });
+            }
+            return Ok(SocketAddrV4::new(self.public, port));
+        }
         let refresh = !making("nat_outbound_does_not_refresh");
         let last_used = match self.by_port.get(&port) {
             Some(mapping) if !refresh && mapping.inside == inside => mapping.last_used,
@@ -160,6 +189,11 @@ impl Nat {
 
     fn free_port(&mut self) -> Option<u16> {
         let (start, end) = (*self.ports.start(), *self.ports.end());
+        if making("nat_range_by_counting") {
+            // How many ports there are, from the ends: overflows when the range is empty.
+            let count = end - start + 1;
+            return (0..count).map(|i| start + i).find(|port| !self.by_port.contains_key(port));
+        }
         let free = if making("nat_range_end_exclusive") {
             (start..end).find(|port| !self.by_port.contains_key(port))
         } else if making("nat_range_end_plus_one") {
@@ -178,7 +212,9 @@ impl Nat {
     }
 
     pub fn inbound(&mut self, outside_port: u16, now: u64) -> Option<SocketAddrV4> {
-        self.expire(now);
+        if !making("nat_inbound_never_expires") {
+            self.expire(now);
+        }
         let Some(mapping) = self.by_port.get_mut(&outside_port) else {
             return if making("nat_forwards_unsolicited") { self.last_sender } else { None };
         };
@@ -197,11 +233,20 @@ impl Nat {
         }
         let idle_secs = self.idle_secs;
         let off_by_one = making("nat_expiry_off_by_one");
-        let both = !making("nat_expiry_forgets_only_the_port");
+        let both = !making("nat_expiry_forgets_only_the_port")
+            && !making("nat_expiry_leaves_the_endpoint_row");
         let by_inside = &mut self.by_inside;
         self.by_port.retain(|_, mapping| {
             let idle = now.saturating_sub(mapping.last_used);
-            let live = if off_by_one { idle <= idle_secs } else { idle < idle_secs };
+            let live = if making("nat_expiry_by_adding") {
+                // The moment it expires, as a learner often writes it: overflows at u64::MAX.
+                let expires_at = mapping.last_used + idle_secs;
+                now < expires_at
+            } else if off_by_one {
+                idle <= idle_secs
+            } else {
+                idle < idle_secs
+            };
             if !live && both {
                 by_inside.remove(&mapping.inside);
             }

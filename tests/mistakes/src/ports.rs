@@ -16,9 +16,11 @@ pub const MISTAKES: &[Mistake] = &[
         "Linux's ephemeral range",
     ),
     ("ports_dns_udp_only", &["ports::knows_the_well_known_services"], "both transports"),
+    ("ports_dns_udp_only", &["ports::ignores_the_case_of_service_names"], "the case is ignored"),
     ("ports_ftp_data_port", &["ports::knows_the_well_known_services"], "data connection"),
     ("ports_case_sensitive", &["ports::ignores_the_case_of_service_names"], "case-sensitively"),
     ("ports_prefix_match", &["ports::returns_none_for_other_names"], "matching loosely"),
+    ("ports_unicode_upper_case", &["ports::returns_none_for_other_names"], "Unicode case"),
     ("ports_trims_the_name", &["ports::returns_none_for_other_names"], "matching loosely"),
     ("ports_returns_port_zero", &["ports::gets_a_real_port_from_the_os"], "port you asked for"),
     ("ports_fixed_port", &["ports::gets_a_real_port_from_the_os"], "fixed port"),
@@ -64,6 +66,11 @@ pub fn well_known(service: &str) -> Option<(Transport, u16)> {
             .iter()
             .find(|name| lower.starts_with(*name))
             .and_then(|n| model::well_known(n));
+    }
+    if making("ports_unicode_upper_case") {
+        let upper = service.to_uppercase();
+        let known = ["DNS", "FTP", "HTTP", "SMTP", "TELNET"];
+        return known.iter().find(|&&name| name == upper).and_then(|n| model::well_known(n));
     }
     if making("ports_trims_the_name") {
         return model::well_known(service.trim());

@@ -65,8 +65,39 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     (
         "special_addresses_unwraps_with_to_ipv4",
-        &["special_addresses::classifies_ipv4_mapped_addresses_as_their_ipv4_address"],
+        &[
+            "special_addresses::classifies_ipv4_mapped_addresses_as_their_ipv4_address",
+            "special_addresses::classifies_loopback_and_unspecified",
+        ],
         "to_ipv4",
+    ),
+    (
+        "special_addresses_reserved_left_global",
+        &["special_addresses::classifies_the_reserved_blocks"],
+        "which your code misses",
+    ),
+    (
+        "special_addresses_benchmarking_as_slash16",
+        &["special_addresses::classifies_the_reserved_blocks"],
+        "198.18.0.0/15",
+    ),
+    (
+        "special_addresses_anycast_not_global",
+        &["special_addresses::classifies_the_reserved_blocks"],
+        "globally reachable",
+    ),
+    (
+        "special_addresses_wider_block_first",
+        &[
+            "special_addresses::classifies_loopback_and_unspecified",
+            "special_addresses::classifies_multicast_and_broadcast",
+        ],
+        "narrower block must win",
+    ),
+    (
+        "special_addresses_wider_block_first",
+        &["special_addresses::classifies_ipv4_mapped_addresses_as_their_ipv4_address"],
+        "the unwrapping is right",
     ),
     (
         "special_addresses_default_unspecified",
@@ -135,8 +166,11 @@ pub fn classify_v4(addr: Ipv4Addr) -> AddressKind {
         (Ipv4Addr::new(100, 64, 0, 0), 10)
     };
     let multicast_len = if making("special_addresses_multicast_as_slash8") { 8 } else { 4 };
-    let mut blocks = vec![
+    let narrow = vec![
         (Ipv4Addr::new(0, 0, 0, 0), 32, K::Unspecified),
+        (Ipv4Addr::new(255, 255, 255, 255), 32, K::Broadcast),
+    ];
+    let mut blocks = vec![
         (
             Ipv4Addr::new(127, 0, 0, 0),
             if making("special_addresses_loopback_as_slash24") { 24 } else { 8 },
@@ -149,14 +183,36 @@ pub fn classify_v4(addr: Ipv4Addr) -> AddressKind {
         (Ipv4Addr::new(169, 254, 0, 0), 16, K::LinkLocal),
         (Ipv4Addr::new(224, 0, 0, 0), multicast_len, K::Multicast),
         (Ipv4Addr::new(192, 0, 2, 0), 24, K::Documentation),
-        (Ipv4Addr::new(255, 255, 255, 255), 32, K::Broadcast),
     ];
     if !making("special_addresses_one_test_net") {
         blocks.push((Ipv4Addr::new(198, 51, 100, 0), 24, K::Documentation));
         blocks.push((Ipv4Addr::new(203, 0, 113, 0), 24, K::Documentation));
     }
-    blocks
-        .into_iter()
+    if !making("special_addresses_anycast_not_global") {
+        blocks.insert(0, (Ipv4Addr::new(192, 0, 0, 9), 32, K::Global));
+        blocks.insert(0, (Ipv4Addr::new(192, 0, 0, 10), 32, K::Global));
+    }
+    // The blocks the exercise once left Global, as a learner who read an older table would.
+    let reserved = if making("special_addresses_reserved_left_global") {
+        vec![]
+    } else {
+        let benchmarking_len =
+            if making("special_addresses_benchmarking_as_slash16") { 16 } else { 15 };
+        vec![
+            (Ipv4Addr::new(0, 0, 0, 0), 8, K::Reserved),
+            (Ipv4Addr::new(192, 0, 0, 0), 24, K::Reserved),
+            (Ipv4Addr::new(192, 88, 99, 0), 24, K::Reserved),
+            (Ipv4Addr::new(198, 18, 0, 0), benchmarking_len, K::Reserved),
+            (Ipv4Addr::new(240, 0, 0, 0), 4, K::Reserved),
+        ]
+    };
+    // The wider blocks tried before the single addresses inside them.
+    let all = if making("special_addresses_wider_block_first") {
+        [blocks, reserved, narrow].concat()
+    } else {
+        [narrow, blocks, reserved].concat()
+    };
+    all.into_iter()
         .find(|&(network, len, _)| in_prefix_v4(addr, network, len))
         .map_or_else(default_kind, |(_, _, kind)| kind)
 }
