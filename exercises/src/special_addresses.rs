@@ -48,8 +48,7 @@ pub enum AddressKind {
     /// "Globally Reachable: False"), and none of the kinds above: `0.0.0.0/8` ("this
     /// network", RFC 791) but for `0.0.0.0`; `192.0.0.0/24` (IETF protocol assignments,
     /// RFC 6890) but for `192.0.0.9` and `192.0.0.10`, two anycast addresses the registry
-    /// calls globally reachable; `192.88.99.0/24` (the 6to4 relay anycast block,
-    /// deprecated by RFC 7526); `198.18.0.0/15` (benchmarking, RFC 2544); and
+    /// calls globally reachable; `198.18.0.0/15` (benchmarking, RFC 2544); and
     /// `240.0.0.0/4` (reserved, RFC 1112) but for `255.255.255.255`.
     Reserved,
     /// In none of the blocks above: an ordinary address. For IPv4 these are exactly the

@@ -44,8 +44,7 @@ pub enum AddressKind {
     /// "Globally Reachable: False"), and none of the kinds above: `0.0.0.0/8` ("this
     /// network", RFC 791) but for `0.0.0.0`; `192.0.0.0/24` (IETF protocol assignments,
     /// RFC 6890) but for `192.0.0.9` and `192.0.0.10`, two anycast addresses the registry
-    /// calls globally reachable; `192.88.99.0/24` (the 6to4 relay anycast block,
-    /// deprecated by RFC 7526); `198.18.0.0/15` (benchmarking, RFC 2544); and
+    /// calls globally reachable; `198.18.0.0/15` (benchmarking, RFC 2544); and
     /// `240.0.0.0/4` (reserved, RFC 1112) but for `255.255.255.255`.
     Reserved,
     /// In none of the blocks above: an ordinary address. For IPv4 these are exactly the
@@ -105,8 +104,6 @@ const V4_BLOCKS: &[(Ipv4Addr, u8, AddressKind)] = &[
     (Ipv4Addr::new(0, 0, 0, 0), 8, AddressKind::Reserved),
     // IETF protocol assignments (RFC 6890 section 2.1).
     (Ipv4Addr::new(192, 0, 0, 0), 24, AddressKind::Reserved),
-    // The 6to4 relay anycast block, deprecated by RFC 7526.
-    (Ipv4Addr::new(192, 88, 99, 0), 24, AddressKind::Reserved),
     // Benchmarking (RFC 2544): 198.18.0.0 to 198.19.255.255, the last bit of 18 is free.
     (Ipv4Addr::new(198, 18, 0, 0), 15, AddressKind::Reserved),
     // Reserved since RFC 1112: 240.0.0.0 to 255.255.255.254, the top four bits 1111.

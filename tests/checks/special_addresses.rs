@@ -355,8 +355,10 @@ fn classifies_the_reserved_blocks(session: &Session) -> Result<(), Failure> {
     const THIS_NETWORK: &str = "0.0.0.0/8 (0.0.0.0 to 0.255.255.255, \"this network\", RFC 791)";
     const IETF: &str =
         "192.0.0.0/24 (192.0.0.0 to 192.0.0.255, IETF protocol assignments, RFC 6890)";
-    const SIX_TO_FOUR: &str =
-        "192.88.99.0/24 (192.88.99.0 to 192.88.99.255, 6to4 relay anycast, deprecated by RFC 7526)";
+    // RFC 6890 lists the old 6to4 relay anycast block as globally reachable, and RFC 7526,
+    // which deprecated it, did not make it otherwise: it is Global, not Reserved.
+    const SIX_TO_FOUR: &str = "192.88.99.0/24, the deprecated 6to4 relay anycast block \
+        (RFC 7526), which RFC 6890 lists as globally reachable: Global";
     const BENCHMARKING: &str =
         "198.18.0.0/15 (198.18.0.0 to 198.19.255.255, benchmarking, RFC 2544); not a /16";
     const FUTURE: &str = "240.0.0.0/4 (240.0.0.0 to 255.255.255.254, reserved by RFC 1112)";
@@ -373,11 +375,7 @@ fn classifies_the_reserved_blocks(session: &Session) -> Result<(), Failure> {
             ("192.0.0.255", K::Reserved, IETF),
             ("191.255.255.255", K::Global, IETF),
             ("192.0.1.0", K::Global, IETF),
-            ("192.88.99.0", K::Reserved, SIX_TO_FOUR),
-            ("192.88.99.1", K::Reserved, SIX_TO_FOUR),
-            ("192.88.99.255", K::Reserved, SIX_TO_FOUR),
-            ("192.88.98.255", K::Global, SIX_TO_FOUR),
-            ("192.88.100.0", K::Global, SIX_TO_FOUR),
+            ("192.88.99.1", K::Global, SIX_TO_FOUR),
             ("198.18.0.0", K::Reserved, BENCHMARKING),
             ("198.19.255.255", K::Reserved, BENCHMARKING),
             ("198.17.255.255", K::Global, BENCHMARKING),

@@ -201,7 +201,6 @@ pub fn classify_v4(addr: Ipv4Addr) -> AddressKind {
         vec![
             (Ipv4Addr::new(0, 0, 0, 0), 8, K::Reserved),
             (Ipv4Addr::new(192, 0, 0, 0), 24, K::Reserved),
-            (Ipv4Addr::new(192, 88, 99, 0), 24, K::Reserved),
             (Ipv4Addr::new(198, 18, 0, 0), benchmarking_len, K::Reserved),
             (Ipv4Addr::new(240, 0, 0, 0), 4, K::Reserved),
         ]
