@@ -241,11 +241,49 @@ fn unread_echo(socket: &UdpSocket, server: SocketAddr) -> Option<String> {
     None
 }
 
+/// A socket of the check's that sends the pinger a stray `ping 0 0` every 10 ms until
+/// stopped: datagrams from an address that is not the server's, to be ignored.
+struct Strays {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Strays {
+    fn start(session: &Session, pinger: &UdpSocket) -> Result<Strays, Failure> {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let to =
+            pinger.local_addr().map_err(|err| session.wrong("a socket for the pinger", err))?;
+        let stray = UdpSocket::bind("127.0.0.1:0").map_err(|err| session.wrong("a socket", err))?;
+        let from = stray.local_addr().map_err(|err| session.wrong("a socket", err))?;
+        session
+            .note(format!("{from} sends the pinger a stray `ping 0 0` every 10 ms while it waits"));
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let stopped = std::sync::Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let started = Instant::now();
+            while !stopped.load(Ordering::Relaxed) && started.elapsed() < STUCK {
+                let _ = stray.send_to(b"ping 0 0", to);
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        });
+        Ok(Strays { stop, thread })
+    }
+
+    fn stop(self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = self.thread.join();
+    }
+}
+
 fn measures_the_round_trip_time_of_one_ping(session: &Session) -> Result<(), Failure> {
     const DELAY: Duration = Duration::from_millis(100);
     let server = EchoServer::start(session, |_| Fate::Delay(DELAY))?;
     let socket = client(session)?;
+    // Strays from another address during the wait: a clock started anew at each read
+    // would then time only the last stretch of it.
+    let strays = Strays::start(session, &socket)?;
     let result = ping_one(session, &socket, server.addr, 5, PATIENT, STUCK);
+    strays.stop();
     let received = server.finish();
     let Pinged { rtt, .. } = result?;
     expect_pings(session, &received, &[5])?;
@@ -269,7 +307,8 @@ fn measures_the_round_trip_time_of_one_ping(session: &Session) -> Result<(), Fai
             format!("a round-trip time of at least {held:?}: the server held the echo that long"),
             format!(
                 "{rtt:?}: timing the wrong stretch; take `Instant::now()` just before `send_to` \
-                 and the elapsed time when the echo arrives"
+                 (once, not anew before each read: strays came during the wait) and the \
+                 elapsed time when the echo arrives"
             ),
         )),
         None => Err(session.wrong(

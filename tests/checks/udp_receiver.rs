@@ -207,7 +207,9 @@ fn keeps_long_datagrams_whole(session: &Session) -> Result<(), Failure> {
     if lines != want {
         let cut = lines.len() == want.len()
             && lines.iter().zip(&want).all(|(got, want)| want.starts_with(got));
-        let mistake = if cut {
+        let mistake = if lines[..] == want[..2] {
+            NO_LINE_FOR_BYE
+        } else if cut {
             "a receive buffer smaller than the datagram: on Linux `recv_from` silently drops \
              what does not fit; make it 65,535 bytes, the most a UDP datagram can carry"
         } else {
@@ -222,6 +224,9 @@ fn keeps_long_datagrams_whole(session: &Session) -> Result<(), Failure> {
     Ok(())
 }
 
+const NO_LINE_FOR_BYE: &str = "no line for `bye`: stopping as soon as it comes, before printing \
+     it; print its line like every other datagram's, then stop";
+
 fn prints_odd_datagrams_as_they_are(session: &Session) -> Result<(), Failure> {
     let datagrams: [&[u8]; 7] = [b"caf\xe9", b"", b"bye ", b"BYE", b" bye", b"bye\r", b"bye"];
     let (result, out, from) = receive_in_process(session, &datagrams)?;
@@ -234,7 +239,9 @@ fn prints_odd_datagrams_as_they_are(session: &Session) -> Result<(), Failure> {
         return expect_ok_after_bye(session, result);
     }
     let got_lines = out_text.lines().count();
-    let mistake = if all_empty(&out) {
+    let mistake = if want.strip_suffix(&format!("{from}: bye\n")) == Some(&*out_text) {
+        NO_LINE_FOR_BYE
+    } else if all_empty(&out) {
         ZERO_BUFFER
     } else if std::str::from_utf8(&out).is_err() {
         "writing the datagram's bytes as they are: show them as text with \
@@ -269,7 +276,8 @@ fn exits_after_bye(session: &Session) -> Result<(), Failure> {
         receiver.line(session, &format!("the line {want:?}")).map_err(|failure| match failure {
             Failure::Wrong { .. } if !receiver.is_running() => session.wrong(
                 "the receiver to stop only at exactly `bye`, not at `byebye`",
-                "stopping at `byebye`: comparing with `starts_with` or `contains` instead of `==`",
+                "stopping at `byebye` (comparing with `starts_with` or `contains` instead of \
+                 `==`), or stopping at `bye` without printing its line first",
             ),
             other => other,
         })?;

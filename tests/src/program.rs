@@ -420,7 +420,8 @@ impl Session {
             return Err(self.wrong(
                 "the program to end by itself",
                 "a loop that does not stop after `bye` or at the end of the input, or a read that \
-                 waits for an answer that never comes",
+                 waits for an answer that never comes: perhaps because the question was never \
+                 sent (written to a `BufWriter` on the socket that is not flushed)",
             ));
         }
         Ok(finished)

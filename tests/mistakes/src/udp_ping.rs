@@ -64,6 +64,11 @@ pub const MISTAKES: &[Mistake] = &[
         "compare the sequence number",
     ),
     (
+        "ping_clock_restarts_at_each_read",
+        &["udp_ping::measures_the_round_trip_time_of_one_ping"],
+        "not anew before each read",
+    ),
+    (
         "ping_rtt_in_whole_milliseconds",
         &["udp_ping::measures_the_round_trip_time_of_one_ping"],
         "whole milliseconds",
@@ -126,6 +131,7 @@ pub fn ping_one(
     let deadline = sent + timeout;
     let mut buf = [0; 1024];
     loop {
+        let read_started = Instant::now();
         let left = deadline.saturating_duration_since(Instant::now());
         // The mistake has no deadline at all: each read gets the whole timeout again.
         if left.is_zero() && !making("ping_restarts_the_timeout") {
@@ -150,6 +156,9 @@ pub fn ping_one(
                     if making("ping_rtt_in_whole_milliseconds") {
                         let millis = sent.elapsed().as_millis() as u64;
                         return Ok(Some(Duration::from_millis(millis)));
+                    }
+                    if making("ping_clock_restarts_at_each_read") {
+                        return Ok(Some(read_started.elapsed()));
                     }
                     if making("ping_times_the_wrong_stretch") {
                         return Ok(Some(arrived.elapsed()));

@@ -13,6 +13,14 @@ pub const MISTAKES: &[Mistake] = &[
         &["udp_receiver::binds_the_address_it_is_given"],
         "fixed address",
     ),
+    (
+        "receiver_does_not_print_bye",
+        &[
+            "udp_receiver::keeps_long_datagrams_whole",
+            "udp_receiver::prints_odd_datagrams_as_they_are",
+        ],
+        "no line for `bye`",
+    ),
     ("receiver_never_flushes", &["udp_receiver::flushes_each_line"], "flush"),
     ("receiver_buffers_output", &["udp_receiver::prints_each_datagram_with_its_sender"], "flush"),
     ("receiver_small_buffer", &["udp_receiver::keeps_long_datagrams_whole"], "buffer smaller"),
@@ -103,6 +111,9 @@ pub fn receive_until_bye(socket: &UdpSocket, out: &mut impl Write) -> io::Result
         } else {
             String::from_utf8_lossy(bytes)
         };
+        if making("receiver_does_not_print_bye") && text == "bye" {
+            return Ok(());
+        }
         if making("receiver_writes_raw_bytes") {
             write!(out, "{shown}: ")?;
             out.write_all(bytes)?;
