@@ -10,7 +10,7 @@ use grader::program::Finished;
 use grader::{Check, Failure, Session, WAIT};
 use subject::dns_query::{DnsError, Header, Record, RecordData, Response};
 
-pub const CHECKS: &[Check] = grader::checks!("dns_query": encodes_a_name_as_labels, rejects_empty_and_overlong_labels_and_names, builds_a_query_as_rfc_1035_lays_it_out, reads_the_header, follows_compression_pointers, reads_a_label_that_is_not_utf8, rejects_pointer_loops_and_pointers_out_of_bounds, parses_a_real_reply_with_compressed_names, parses_a_cname_chain_with_pointers_into_record_data, collects_the_addresses_of_the_asked_type, ignores_the_z_ad_and_cd_bits, refuses_address_records_of_the_wrong_length, reports_nxdomain_and_other_error_codes, reports_a_truncated_reply, rejects_a_reply_that_is_not_a_response, ignores_replies_with_another_id, ignores_replies_from_other_addresses, gives_up_after_the_timeout, prints_one_address_per_line, reports_errors_in_one_line);
+pub const CHECKS: &[Check] = grader::checks!("dns_query": encodes_a_name_as_labels, rejects_empty_and_overlong_labels_and_names, builds_a_query_as_rfc_1035_lays_it_out, reads_the_header, follows_compression_pointers, reads_a_label_that_is_not_utf8, rejects_pointer_loops_and_pointers_out_of_bounds, parses_a_real_reply_with_compressed_names, parses_a_cname_chain_with_pointers_into_record_data, reads_past_every_question, collects_the_addresses_of_the_asked_type, ignores_the_z_ad_and_cd_bits, refuses_address_records_of_the_wrong_length, reports_nxdomain_and_other_error_codes, reports_a_truncated_reply, rejects_a_reply_that_is_not_a_response, ignores_replies_with_another_id, ignores_replies_from_other_addresses, gives_up_after_the_timeout, prints_one_address_per_line, reports_errors_in_one_line);
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -601,6 +601,40 @@ fn parses_a_cname_chain_with_pointers_into_record_data(session: &Session) -> Res
             record("host.example.test", 1, 300, a("192.0.2.11")),
         ],
     )
+}
+
+/// An answer for `a.test`, 192.0.2.1, after no question at all.
+const NO_QUESTION: &[u8] = &[
+    0x12, 0x34, 0x81, 0x80, 0, 0, 0, 1, 0, 0, 0, 0, // header: QDCOUNT 0, ANCOUNT 1
+    1, b'a', 4, b't', b'e', b's', b't', 0, 0, 1, 0, 1, 0, 0, 1, 0x2c, 0, 4, 192, 0, 2, 1,
+];
+
+/// Two questions, `a.test` and `b.test`, then one answer that points at the first name.
+const TWO_QUESTIONS: &[u8] = &[
+    0x12, 0x34, 0x81, 0x80, 0, 2, 0, 1, 0, 0, 0, 0, // header: QDCOUNT 2, ANCOUNT 1
+    1, b'a', 4, b't', b'e', b's', b't', 0, 0, 1, 0, 1, // a.test A IN, at offset 12
+    1, b'b', 4, b't', b'e', b's', b't', 0, 0, 1, 0, 1, // b.test A IN
+    0xc0, 12, 0, 1, 0, 1, 0, 0, 1, 0x2c, 0, 4, 192, 0, 2, 1,
+];
+
+fn reads_past_every_question(session: &Session) -> Result<(), Failure> {
+    let want = [record("a.test", 1, 300, a("192.0.2.1"))];
+    for (what, msg) in
+        [("a reply with no question", NO_QUESTION), ("a reply with two questions", TWO_QUESTIONS)]
+    {
+        let got = session.call("dns_query::parse_response", WAIT, move || {
+            subject::dns_query::parse_response(msg)
+        })?;
+        session.note(format!("parse_response({what}) = {got:?}"));
+        if !matches!(&got, Ok(response) if response.answers == want) {
+            return Err(session.wrong(
+                format!("the records {want:?} from {what}"),
+                "reading past one question whatever QDCOUNT says: skip QDCOUNT questions \
+                 (each a name, then 4 bytes), since a reply may carry none or several",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Calls `addresses(msg, qtype)`.

@@ -573,6 +573,11 @@ fn rejects_a_malformed_response(session: &Session) -> Result<(), Failure> {
             "a Content-Length that is not a number",
         ),
         (
+            "HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\nhello",
+            "a Content-Length with a `+` (which `str::parse` takes; RFC 9110, section 8.6, \
+             allows digits only)",
+        ),
+        (
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
             "a chunk size that is not hexadecimal",
         ),

@@ -14,6 +14,7 @@ pub use solutions::dns_query::{
 
 /// Each mistake made here, the checks that must catch it, and words their message must contain.
 pub const MISTAKES: &[Mistake] = &[
+    ("dns_one_question_assumed", &["dns_query::reads_past_every_question"], "QDCOUNT"),
     (
         "dns_forgets_rd",
         &[
@@ -348,13 +349,15 @@ pub fn parse_response(msg: &[u8]) -> Result<Response, DnsError> {
         "dns_ttl_as_16_bits",
         "dns_record_names_without_pointers",
         "dns_odd_address_length_as_other",
+        "dns_one_question_assumed",
     ];
     if !own.iter().any(|m| making(m)) {
         return model::parse_response(msg);
     }
     let header = parse_header(msg)?;
     let mut at = HEADER_LEN;
-    for _ in 0..header.questions {
+    let questions = if making("dns_one_question_assumed") { 1 } else { header.questions };
+    for _ in 0..questions {
         at = read_name(msg, at)?.1 + 4;
     }
     let mut answers = Vec::new();
