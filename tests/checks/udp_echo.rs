@@ -194,7 +194,9 @@ fn wrong_bytes_mistake(sent: &[u8], echo: &[u8]) -> String {
              datagram; on Linux `recv_from` silently drops what does not fit, so make it 65,535 bytes"
         )
     } else {
-        "the echo is not the same bytes: send back exactly what came, unchanged".to_string()
+        "the echo is not the same bytes: send back exactly what came, unchanged; or an \
+         earlier datagram's echo sent again (each datagram gets one echo)"
+            .to_string()
     }
 }
 

@@ -165,6 +165,12 @@ fn ping_one(
             "a read timeout passing is how a lost echo shows: `recv_from` fails with WouldBlock \
              (TimedOut on Windows); return Ok(None) for it, not the error"
                 .to_string()
+        } else if err.kind() == ErrorKind::InvalidInput {
+            format!(
+                "it returned the error {err}: `set_read_timeout(Some(Duration::ZERO))` is an \
+                 error; once nothing is left of the timeout, the ping is lost: return Ok(None) \
+                 before setting the timeout"
+            )
         } else {
             format!("it returned the error {err}")
         };

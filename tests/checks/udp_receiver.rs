@@ -284,6 +284,9 @@ fn exits_after_bye(session: &Session) -> Result<(), Failure> {
     if line != want {
         let mistake = if line.contains('\0') {
             WHOLE_BUFFER
+        } else if line == format!("{}: byebye\n", sender.addr()) {
+            "bytes left over from the earlier, longer datagram `byebye`: print only what this \
+             datagram carried, `&buf[..len]`"
         } else if line.ends_with(": \n") {
             ZERO_BUFFER
         } else {

@@ -150,7 +150,8 @@ impl Session {
         self.note(format!("✗ {what} panicked at {}: {}", panic.location, panic.message));
         self.wrong(
             format!("{what} to return a value or an error, not to panic"),
-            "an `unwrap()`, `expect()` or index out of range; return errors with `?` instead",
+            "an `unwrap()`, `expect()`, index out of range (a slice past the end, or through a \
+             character, too); return errors with `?` instead",
         )
     }
 }
