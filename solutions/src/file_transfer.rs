@@ -311,13 +311,13 @@ pub fn serve(listener: TcpListener, dir: &Path, idle: Duration) -> io::Result<()
         };
         let dir = dir.to_path_buf();
         thread::spawn(move || {
-            let peer = stream.peer_addr();
+            let peer = stream.peer_addr().map_or_else(|_| "?".into(), |addr| addr.to_string());
             // A sender that stalls must not hold its thread forever.
             let stored =
                 stream.set_read_timeout(Some(idle)).and_then(|()| receive_file(stream, &dir));
             match stored {
                 Ok(path) => println!("{}", path.display()),
-                Err(err) => eprintln!("from {peer:?}: {err}"),
+                Err(err) => eprintln!("from {peer}: {err}"),
             }
         });
     }

@@ -738,11 +738,18 @@ fn drops_a_sender_that_stalls(session: &Session) -> Result<(), Failure> {
                  reading from it",
             ))
         }
-        _ if TcpStream::connect(addr).is_err() => Err(ended("a second connection was refused")),
-        _ => {
-            session.note(format!("the receiver closed the stalled connection after {took:?}"));
-            Ok(())
-        }
+        // A serve that has returned or panicked has done so by now; a right one never does.
+        _ => match returned.recv_timeout(Duration::from_millis(50)) {
+            Ok(Err(panic)) => Err(session.panicked("file_transfer::serve", panic)),
+            Ok(Ok(result)) => Err(session.wrong(
+                "serve to go on accepting senders",
+                format!("serve returned {result:?}: it must loop over `incoming()` forever"),
+            )),
+            Err(_) => {
+                session.note(format!("the receiver closed the stalled connection after {took:?}"));
+                Ok(())
+            }
+        },
     }
 }
 
