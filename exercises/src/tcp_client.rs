@@ -23,8 +23,8 @@ pub fn connect(addr: &str) -> io::Result<TcpStream> {
 /// (`\n` or `\r\n`) and ending in `\n` (an empty line too), then reads the server's
 /// one-line answer and writes it to `output`, ending in `\n`. Stops after the answer
 /// to `bye`, or at the end of the input. An answer cut short by the server closing
-/// the connection is an error, and so is an input line or an answer that is not
-/// UTF-8 (`InvalidData`).
+/// the connection is an error of kind `UnexpectedEof`, and an input line or an answer
+/// that is not UTF-8 one of kind `InvalidData`.
 pub fn chat(stream: TcpStream, input: impl BufRead, mut output: impl Write) -> io::Result<()> {
     // TODO: keep one BufReader over the stream for reading answers (`try_clone` gives a
     // second handle for writing). For each input line: `write_all` it with `\n`,

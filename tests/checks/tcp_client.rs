@@ -6,7 +6,7 @@ use grader::peer::{Heard, ReferenceServer, TcpPeer, chat_answer};
 use grader::program::Finished;
 use grader::{Check, Failure, Session, WAIT};
 
-pub const CHECKS: &[Check] = grader::checks!("tcp_client": connects_to_the_address_it_is_given, asks_and_prints_each_answer, answers_each_question_as_it_is_typed, sends_each_line_as_it_is, reads_an_answer_split_across_writes, stops_after_bye, stops_at_the_end_of_input, reports_when_nobody_listens, reports_when_the_server_hangs_up, reports_an_answer_cut_short, reports_an_answer_that_is_not_utf8);
+pub const CHECKS: &[Check] = grader::checks!("tcp_client": connects_to_the_address_it_is_given, asks_and_prints_each_answer, answers_each_question_as_it_is_typed, sends_each_line_as_it_is, reads_an_answer_split_across_writes, stops_after_bye, stops_at_the_end_of_input, reports_when_nobody_listens, reports_when_the_server_hangs_up, returns_unexpected_eof_when_the_server_hangs_up, reports_an_answer_cut_short, reports_an_answer_that_is_not_utf8);
 
 fn connects_to_the_address_it_is_given(session: &Session) -> Result<(), Failure> {
     let mut listen_at = vec!["127.0.0.1:0"];
@@ -270,6 +270,44 @@ fn reports_when_the_server_hangs_up(session: &Session) -> Result<(), Failure> {
         "the server closed the connection without answering",
         HANG_UP_TAKEN_FOR_THE_END,
     )
+}
+
+fn returns_unexpected_eof_when_the_server_hangs_up(session: &Session) -> Result<(), Failure> {
+    use std::io::{ErrorKind, Read};
+    let listener =
+        TcpListener::bind("127.0.0.1:0").map_err(|err| session.wrong("a listener", err))?;
+    let addr = listener.local_addr().map_err(|err| session.wrong("a listener", err))?;
+    let stream =
+        std::net::TcpStream::connect(addr).map_err(|err| session.wrong("a connection", err))?;
+    let (mut server, _) = listener.accept().map_err(|err| session.wrong("a connection", err))?;
+    let _ = server.set_read_timeout(Some(WAIT));
+    session.note(
+        "calls chat with the input \"how are u\\n\"; the server reads the question, then closes",
+    );
+    // The server's side runs beside the call: it reads the question, then hangs up.
+    let hang_up = std::thread::spawn(move || {
+        let mut question = [0; 10];
+        let _ = server.read_exact(&mut question);
+    });
+    let result = session.call("tcp_client::chat", WAIT * 2, move || {
+        subject::tcp_client::chat(stream, &b"how are u\n"[..], Vec::new())
+    });
+    let _ = hang_up.join();
+    match result? {
+        Err(err) if err.kind() == ErrorKind::UnexpectedEof => Ok(()),
+        Err(err) => Err(session.wrong(
+            "an error of kind UnexpectedEof: the server hung up before answering",
+            format!(
+                "an error of kind {:?} ({err}): the doc comment asks for `UnexpectedEof` when \
+                 the connection ends before the answer does",
+                err.kind()
+            ),
+        )),
+        Ok(()) => Err(session.wrong(
+            "an error of kind UnexpectedEof: the server hung up before answering",
+            HANG_UP_TAKEN_FOR_THE_END,
+        )),
+    }
 }
 
 /// The diagnosis of exit code 0 after the server hung up.

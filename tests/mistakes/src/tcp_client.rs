@@ -9,6 +9,11 @@ use solutions::tcp_client as model;
 /// Each mistake made here, the checks that must catch it, and words their message must contain.
 pub const MISTAKES: &[Mistake] = &[
     (
+        "client_hang_up_as_connection_aborted",
+        &["tcp_client::returns_unexpected_eof_when_the_server_hangs_up"],
+        "UnexpectedEof",
+    ),
+    (
         "client_connects_to_the_default",
         &["tcp_client::connects_to_the_address_it_is_given"],
         "fixed address",
@@ -164,6 +169,9 @@ pub fn chat(stream: TcpStream, input: impl BufRead, mut output: impl Write) -> i
         {
             if making("client_takes_a_hang_up_for_the_end") {
                 return Ok(());
+            }
+            if making("client_hang_up_as_connection_aborted") {
+                return Err(io::Error::new(io::ErrorKind::ConnectionAborted, "the server hung up"));
             }
             return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the server hung up"));
         }
