@@ -640,6 +640,17 @@ fn receives_a_name_with_spaces(session: &Session) -> Result<(), Failure> {
                  `split_whitespace`",
             ));
         }
+        // A path that ends in the name's first word only: the name cut at a space.
+        let first_word = name.split_whitespace().next().unwrap_or_default();
+        if matches!(&result, Ok(path) if path.file_name().is_some_and(|f| f == first_word)) {
+            return Err(session.wrong(
+                format!("the file stored as {name:?}"),
+                format!(
+                    "stored as {first_word:?}: the name cut at its first space; the name is \
+                     everything after the third space, spaces and all (`splitn(4, ' ')`)"
+                ),
+            ));
+        }
         expect_stored(session, &dir, name, &data, (result, answer))?;
         let _ = fs::remove_file(dir.join(name));
     }

@@ -589,8 +589,10 @@ fn rejects_a_malformed_response(session: &Session) -> Result<(), Failure> {
                 session.note(format!("read_response({response:?}) = Ok({got:?})"));
                 return Err(session.wrong(
                     format!("an error for {what}"),
-                    "accepting what breaks the syntax: a client that guesses reads the body \
-                     wrong; return an `io::ErrorKind::InvalidData` error",
+                    format!(
+                        "accepting {what}, which breaks the syntax: a client that guesses reads \
+                         the body wrong; return an `io::ErrorKind::InvalidData` error"
+                    ),
                 ));
             }
             Err(err) if err.kind() != std::io::ErrorKind::InvalidData => {

@@ -118,7 +118,7 @@ pub const MISTAKES: &[Mistake] = &[
     (
         "http_client_status_code_unchecked",
         &["http_client::rejects_a_malformed_response"],
-        "accepting what breaks the syntax",
+        "which breaks the syntax",
     ),
     (
         "http_client_body_read_as_text",

@@ -49,7 +49,11 @@ pub const MISTAKES: &[Mistake] = &[
         ],
         "length 0",
     ),
-    ("receiver_unwraps_utf8", &["udp_receiver::prints_odd_datagrams_as_they_are"], "unwrap"),
+    (
+        "receiver_unwraps_utf8",
+        &["udp_receiver::prints_odd_datagrams_as_they_are"],
+        "a panic on the datagram that is not UTF-8",
+    ),
     (
         "receiver_skips_bad_utf8",
         &["udp_receiver::prints_odd_datagrams_as_they_are"],
