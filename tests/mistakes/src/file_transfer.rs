@@ -64,6 +64,11 @@ pub const MISTAKES: &[Mistake] = &[
         "print each stored file's path",
     ),
     (
+        "file_transfer_name_cut_at_a_space",
+        &["file_transfer::receives_a_name_with_spaces"],
+        "the name cut at its first space",
+    ),
+    (
         "file_transfer_header_split_on_whitespace",
         &[
             "file_transfer::refuses_a_malformed_header",
@@ -201,6 +206,7 @@ fn receiving_mistake() -> bool {
         "file_transfer_receive_unwraps_the_header_text",
         "file_transfer_temp_name_without_name_check",
         "file_transfer_header_lenient_numbers",
+        "file_transfer_name_cut_at_a_space",
     ]
     .iter()
     .any(|name| making(name))
@@ -243,6 +249,11 @@ fn receive_into(
         parse_lenient_numbers(&line)
     } else if making("file_transfer_header_split_on_whitespace") {
         parse_loosely(&line)
+    } else if making("file_transfer_name_cut_at_a_space") {
+        line.strip_suffix('\n').and_then(Header::parse).map(|mut header| {
+            header.name = header.name.split_whitespace().next().unwrap_or_default().to_string();
+            header
+        })
     } else {
         line.strip_suffix('\n').and_then(Header::parse)
     }
