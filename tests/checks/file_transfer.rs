@@ -15,6 +15,18 @@ use super::expect_bound_as_asked;
 pub const CHECKS: &[Check] = grader::checks!("file_transfer": computes_crc32_of_known_inputs, accepts_plain_names_and_refuses_paths, sends_the_header_then_exactly_the_file, sends_a_large_file_whole, fails_unless_the_receiver_says_ok, receives_a_file_sent_in_odd_pieces, receives_an_empty_file, refuses_a_corrupted_file, refuses_a_truncated_transfer, refuses_names_that_leave_the_folder, refuses_a_malformed_header, transfers_a_file_between_the_two_programs, file_send_fails_when_the_receiver_refuses, file_receive_goes_on_after_a_refused_transfer, receives_a_name_with_spaces, file_receive_serves_senders_at_once, drops_a_sender_that_stalls);
 
 fn computes_crc32_of_known_inputs(session: &Session) -> Result<(), Failure> {
+    // The stub gives CRC32_TABLE whole; a table edited by accident breaks every CRC.
+    let table_intact = (0..256u32).all(|n| {
+        let entry =
+            (0..8).fold(n, |crc, _| if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 });
+        subject::file_transfer::CRC32_TABLE[n as usize] == entry
+    });
+    if !table_intact {
+        return Err(session.wrong(
+            "CRC32_TABLE as the stub gives it: entry n is the CRC register after the byte n",
+            "CRC32_TABLE changed: it is given whole; restore it from the stub",
+        ));
+    }
     let bytes: Vec<u8> = (0..=255).collect();
     let cases: [(&str, &[u8], u32); 6] = [
         ("b\"\"", b"", 0),

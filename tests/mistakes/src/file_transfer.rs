@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 
 use crate::{Mistake, making};
 use solutions::file_transfer as model;
+pub use solutions::file_transfer::CRC32_TABLE;
 pub use solutions::file_transfer::IDLE_TIMEOUT;
-use solutions::file_transfer::{CRC32_TABLE, Header, MAX_HEADER};
+use solutions::file_transfer::{Header, MAX_HEADER};
 
 /// Each mistake made here, the checks that must catch it, and words their message must contain.
 pub const MISTAKES: &[Mistake] = &[
