@@ -495,19 +495,34 @@ fn drops_a_client_who_stops_reading(session: &Session) -> Result<(), Failure> {
     session.note(format!("handle_client(stream, idle = {idle:?})"));
     let (mut client, theirs) = tcp_pair(session, "client")?;
     // A second handle on the server's end: socket options are the socket's, so it shows
-    // the write timeout that handle_client set.
+    // the write timeout that handle_client set. The handler's thread lets go of it when
+    // handle_client ends, so that a stub's `todo!()` still closes the connection at once.
     let watched = theirs.try_clone().map_err(|err| session.wrong("a second handle", err))?;
+    let watched = std::sync::Arc::new(std::sync::Mutex::new(Ok(watched)));
+    let released = std::sync::Arc::clone(&watched);
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
-        let _ = tx.send(catch_panic(move || subject::chat_server::handle_client(theirs, idle)));
+        let result = catch_panic(move || subject::chat_server::handle_client(theirs, idle));
+        // Keeps only what the option was, and closes the handle.
+        let mut slot = released.lock().unwrap_or_else(|e| e.into_inner());
+        if let Ok(stream) = &*slot {
+            *slot = Err(stream.write_timeout());
+        }
+        drop(slot);
+        let _ = tx.send(result);
     });
     let handler = Handler(rx);
     client.send(b"how are u\n");
     client.expect_line(session, "fine").map_err(|f| handler.explain(session, f))?;
     // Filling the buffers between a server and a client who never reads takes seconds of
     // tiny answers; the write timeout is what ends that wait, so the check reads it.
-    let timeout =
-        watched.write_timeout().map_err(|err| session.wrong("the socket's options", err))?;
+    let timeout = match &*watched.lock().unwrap_or_else(|e| e.into_inner()) {
+        Ok(stream) => stream.write_timeout(),
+        Err(seen) => {
+            seen.as_ref().map(|t| *t).map_err(|err| io::Error::new(err.kind(), err.to_string()))
+        }
+    }
+    .map_err(|err| session.wrong("the socket's options", err))?;
     session.note(format!("the stream's write timeout, once it answered: {timeout:?}"));
     match timeout {
         Some(timeout) if timeout <= idle => Ok(()),
