@@ -8,7 +8,7 @@ use std::net::Ipv4Addr;
 use std::panic::{self, AssertUnwindSafe};
 
 use grader::session::Transcript;
-use grader::{Check, Failure, Session, WAIT};
+use grader::{Check, Failure, Session, WAIT, texts};
 use subject::ipv4_parse::Ipv4ParseError;
 
 pub const CHECKS: &[Check] = grader::checks!("ipv4_parse": parses_a_dotted_quad, rejects_an_empty_part, rejects_a_leading_zero, rejects_a_non_digit, rejects_a_part_over_255, rejects_too_few_parts, rejects_too_many_parts, agrees_with_std_on_a_table_of_inputs, agrees_with_std_on_every_short_string, agrees_with_std_on_a_random_sample);
@@ -361,41 +361,8 @@ fn first_disagreement(
 /// Every string of up to 9 characters over `0`, `1`, `9` and `.`: every arrangement of
 /// short parts, empty parts, leading zeros, parts over 255 and counts of dots.
 fn agrees_with_std_on_every_short_string(session: &Session) -> Result<(), Failure> {
-    const ALPHABET: [char; 4] = ['0', '1', '9', '.'];
-    const LONGEST: u32 = 9;
-    let texts = (0..=LONGEST).flat_map(|len| {
-        (0..ALPHABET.len().pow(len)).map(move |mut n| {
-            (0..len)
-                .map(|_| {
-                    let c = ALPHABET[n % ALPHABET.len()];
-                    n /= ALPHABET.len();
-                    c
-                })
-                .collect::<String>()
-        })
-    });
+    let texts = texts::every_string(&['0', '1', '9', '.'], 9);
     first_disagreement(session, "strings of up to 9 characters over `0`, `1`, `9`, `.`", texts)
-}
-
-/// A small, fixed pseudo-random generator (xorshift64*), so that every run tries the same
-/// texts and a failure can be reproduced.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
-        from[self.below(from.len())]
-    }
 }
 
 /// Addresses built from edge values, then bent by a few random edits (a character
@@ -403,54 +370,7 @@ impl Random {
 fn agrees_with_std_on_a_random_sample(session: &Session) -> Result<(), Failure> {
     const SEED: u64 = 0x1b4_5eed_0123_4567;
     const SAMPLES: usize = 50_000;
-    let texts = (0..SAMPLES).scan(Random(SEED), |random, _| Some(near_miss(random)));
+    let texts = texts::near_misses_of_an_address(SEED).take(SAMPLES);
     session.note(format!("seed {SEED:#x}"));
     first_disagreement(session, "random near misses of an address", texts)
-}
-
-/// One address, its parts mostly valid and sometimes an edge case, bent by up to three
-/// random edits.
-fn near_miss(random: &mut Random) -> String {
-    const ODD_PARTS: &[&str] = &[
-        "0",
-        "255",
-        "256",
-        "260",
-        "300",
-        "999",
-        "1000",
-        "00",
-        "01",
-        "001",
-        "010",
-        "0255",
-        "65535",
-        "4294967296",
-        "",
-    ];
-    const EXTRA: &[&str] = &[
-        ".", ".", "0", "1", "5", "9", "+", "-", " ", "\t", "a", "x", "/", ":", "\u{ff11}",
-        "\u{663}",
-    ];
-    let count = [3, 4, 4, 4, 4, 4, 4, 5][random.below(8)];
-    let parts: Vec<String> = (0..count)
-        .map(|_| match random.below(8) {
-            0 => random.pick(ODD_PARTS).to_string(),
-            _ => random.below(256).to_string(),
-        })
-        .collect();
-    let mut chars: Vec<char> = parts.join(".").chars().collect();
-    for _ in 0..random.below(4) {
-        let at = random.below(chars.len() + 1);
-        match random.below(4) {
-            0 => chars.splice(at..at, random.pick(EXTRA).chars()).for_each(drop),
-            1 if at < chars.len() => drop(chars.remove(at)),
-            2 if at < chars.len() => chars.insert(at, chars[at]),
-            _ if at < chars.len() => {
-                chars.splice(at..=at, random.pick(EXTRA).chars()).for_each(drop);
-            }
-            _ => {}
-        }
-    }
-    chars.into_iter().collect()
 }

@@ -18,6 +18,7 @@ pub mod registry;
 pub mod results;
 pub mod session;
 pub mod smtp;
+pub mod texts;
 pub mod transfer;
 
 pub use harness::{Check, Verdict, run};
