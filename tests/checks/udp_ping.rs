@@ -35,6 +35,29 @@ fn builds_the_ping_message(session: &Session) -> Result<(), Failure> {
             return Err(session.wrong(format!("{want:?}"), mistake));
         }
     }
+    // A clock set before 1970: `duration_since` fails, and the time is only informative.
+    let before_1970 = UNIX_EPOCH - Duration::from_secs(1);
+    let got = session
+        .call("udp_ping::ping_message", WAIT, move || {
+            subject::udp_ping::ping_message(2, before_1970)
+        })
+        .map_err(|failure| match failure {
+            Failure::Wrong { expected, .. } => session.wrong(
+                expected,
+                "a panic for a send time before 1970: `duration_since(UNIX_EPOCH)` returns an \
+                 error then, and `unwrap` panics; the book says to write 0 \
+                 (`unwrap_or_default()`)",
+            ),
+            not_done => not_done,
+        })?;
+    session.note(format!("ping_message(2, the epoch - 1 s) = {got:?}"));
+    if got != "ping 2 0" {
+        return Err(session.wrong(
+            "\"ping 2 0\" for a send time before 1970",
+            "another time for a clock before 1970: `duration_since` fails, and the book says \
+             to write 0 then",
+        ));
+    }
     Ok(())
 }
 

@@ -11,6 +11,7 @@ pub use solutions::udp_ping::{DEFAULT_COUNT, TIMEOUT, millis};
 /// Each mistake made here, the checks that must catch it, and words their message must contain.
 pub const MISTAKES: &[Mistake] = &[
     ("ping_time_in_millis", &["udp_ping::builds_the_ping_message"], "microseconds"),
+    ("ping_unwraps_the_epoch", &["udp_ping::builds_the_ping_message"], "before 1970"),
     (
         "ping_seq_of_any_second_word",
         &["udp_ping::reads_the_sequence_number_of_an_echo"],
@@ -107,6 +108,10 @@ pub fn ping_message(seq: u32, sent_at: SystemTime) -> String {
     if making("ping_time_in_millis") {
         let millis = sent_at.duration_since(UNIX_EPOCH).unwrap_or_default().as_millis();
         return format!("ping {seq} {millis}");
+    }
+    if making("ping_unwraps_the_epoch") {
+        let micros = sent_at.duration_since(UNIX_EPOCH).unwrap().as_micros();
+        return format!("ping {seq} {micros}");
     }
     model::ping_message(seq, sent_at)
 }
