@@ -593,23 +593,39 @@ pub fn many_clients_are_answered(
 /// writes stop going out (the server has stopped reading it: its writes to it block), or
 /// for at most [`SPLIT_PAUSE`] × 3. Returned open.
 pub fn client_who_stops_reading(session: &Session, addr: SocketAddr) -> Result<TcpStream, Failure> {
+    // How long writes may make no progress before the server counts as no longer reading.
+    const STUCK: Duration = Duration::from_millis(100);
     let mut slacker = TcpStream::connect_timeout(&addr, WAIT)
         .map_err(|err| session.wrong("a connection for slacker", err))?;
-    let _ = slacker.set_write_timeout(Some(Duration::from_millis(100)));
+    // Non-blocking, so that a write takes whatever room there is at once: a blocking write
+    // with a timeout waits out the whole timeout whenever the room is less than its bytes.
+    slacker.set_nonblocking(true).map_err(|err| session.wrong("a non-blocking socket", err))?;
     // An empty line is the shortest question and gets an answer eight times its size.
     let questions = vec![b'\n'; 64 * 1024];
     let started = Instant::now();
+    let mut progress = started;
     let mut sent = 0usize;
     let mut blocked = false;
     while started.elapsed() < SPLIT_PAUSE * 3 {
         match slacker.write(&questions) {
-            Ok(n) => sent += n,
+            Ok(n) => {
+                sent += n;
+                progress = Instant::now();
+            }
+            Err(err) if err.kind() == ErrorKind::WouldBlock => {
+                if progress.elapsed() >= STUCK {
+                    blocked = true;
+                    break;
+                }
+                thread::sleep(Duration::from_millis(2));
+            }
             Err(_) => {
                 blocked = true;
                 break;
             }
         }
     }
+    let _ = slacker.set_nonblocking(false);
     session.note(format!(
         "slacker: → {sent} empty lines and reads none of the answers; {} after {:?}",
         if blocked { "its writes stopped going out" } else { "still sending" },
