@@ -324,28 +324,43 @@ fn agrees_with_std_on_a_table_of_inputs(session: &Session) -> Result<(), Failure
     Ok(())
 }
 
-/// Runs the learner's parser and std's on every text of `texts` in one call, notes how many
-/// were tried, and fails on the first text they disagree on.
+/// Runs the learner's parser and std's on every text of `texts`, notes how many were tried,
+/// and fails on the first text they disagree on. The texts go in calls of [`BATCH`], each
+/// with its own [`WAIT`]: a parser that loops is caught in the batch it loops on, and a
+/// loaded machine that slows the whole run down never makes one call run out of time.
 fn first_disagreement(
     session: &Session,
     what: &str,
-    texts: impl Iterator<Item = String> + Send + 'static,
+    mut texts: impl Iterator<Item = String>,
 ) -> Result<(), Failure> {
-    let log = session.log.clone();
-    let found = session.call("ipv4_parse::ipv4_parse", WAIT, move || {
-        let (mut tried, mut valid) = (0usize, 0usize);
-        for text in texts {
-            tried += 1;
-            let want = std_parse(&text);
-            valid += usize::from(want.is_some());
-            let got = parse_noting_a_panic(&log, &text);
-            if got.ok() != want {
-                return (tried, valid, Some((text, got)));
-            }
+    const BATCH: usize = 20_000;
+    let (mut tried, mut valid) = (0usize, 0usize);
+    let mut found = None;
+    while found.is_none() {
+        let batch: Vec<String> = texts.by_ref().take(BATCH).collect();
+        if batch.is_empty() {
+            break;
         }
-        (tried, valid, None)
-    });
-    let (tried, valid, found) = found.map_err(|failure| explain_panic(session, failure))?;
+        let log = session.log.clone();
+        let (batch_tried, batch_valid, batch_found) = session
+            .call("ipv4_parse::ipv4_parse", WAIT, move || {
+                let (mut tried, mut valid) = (0usize, 0usize);
+                for text in batch {
+                    tried += 1;
+                    let want = std_parse(&text);
+                    valid += usize::from(want.is_some());
+                    let got = parse_noting_a_panic(&log, &text);
+                    if got.ok() != want {
+                        return (tried, valid, Some((text, got)));
+                    }
+                }
+                (tried, valid, None)
+            })
+            .map_err(|failure| explain_panic(session, failure))?;
+        tried += batch_tried;
+        valid += batch_valid;
+        found = batch_found;
+    }
     session.note(format!(
         "compared ipv4_parse with std on {tried} {what}, {valid} of them valid addresses"
     ));
