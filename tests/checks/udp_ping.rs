@@ -414,6 +414,24 @@ fn gives_up_on_time_despite_stray_echoes(session: &Session) -> Result<(), Failur
             ),
         ));
     }
+    // In time here, since a stale echo came every 10 ms; but had they stopped just before
+    // the deadline, a read that waits the whole timeout again would have run up to twice
+    // it. The read timeout left on the socket tells: after 200 ms of stale echoes, what
+    // was left for the last read was far less than the whole timeout. (Linux keeps it to
+    // the clock tick, a few ms; a pinger that does not use read timeouts leaves `None`.)
+    let last = socket.read_timeout().ok().flatten();
+    session.note(format!("the read timeout left on the socket: {last:?}"));
+    if last.is_some_and(|last| last + Duration::from_millis(20) >= TIMEOUT) {
+        return Err(session.wrong(
+            format!("the last read to wait only what was left of the {TIMEOUT:?}"),
+            format!(
+                "the read timeout was still {last:?} after {took:?} of stale echoes: each read \
+                 waits the whole timeout again, so a stale echo just before the deadline makes \
+                 the ping wait up to twice its timeout; compute the deadline once, then set the \
+                 read timeout to what is left of it before each read"
+            ),
+        ));
+    }
     Ok(())
 }
 

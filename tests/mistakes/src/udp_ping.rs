@@ -80,6 +80,11 @@ pub const MISTAKES: &[Mistake] = &[
         "starts again",
     ),
     (
+        "ping_whole_timeout_for_each_read",
+        &["udp_ping::gives_up_on_time_despite_stray_echoes"],
+        "waits the whole timeout again",
+    ),
+    (
         "ping_gives_up_at_a_stray_datagram",
         &[
             "udp_ping::ignores_late_and_duplicate_echoes",
@@ -144,7 +149,8 @@ pub fn ping_one(
         }
         if making("ping_without_timeout") {
             socket.set_read_timeout(None)?;
-        } else if making("ping_restarts_the_timeout") {
+        } else if making("ping_restarts_the_timeout") || making("ping_whole_timeout_for_each_read")
+        {
             socket.set_read_timeout(Some(timeout))?;
         } else {
             socket.set_read_timeout(Some(left))?;
