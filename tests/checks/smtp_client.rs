@@ -229,17 +229,33 @@ fn out_of_step(
                 .map(move |(k, _)| (i, k))
         })
         .collect();
-    let at = step
-        .and_then(|step| {
-            seen.replies.iter().rposition(|(to, _)| to.eq_ignore_ascii_case(step.trim()))
-        })
-        .or_else(|| seen.replies.iter().rposition(|(to, _)| !to.eq_ignore_ascii_case("QUIT")))?;
     let &(i, k) = found.first()?;
+    let (about, lines) = &seen.replies[i];
+    // The exchange the client failed at, and the server's reply to it, if it sent one.
+    let (at, to, wanted) = match step {
+        Some(step) => {
+            let at = seen.replies.iter().rposition(|(to, _)| to.eq_ignore_ascii_case(step.trim()));
+            let wanted = at.map_or_else(
+                || "a reply the server had not sent yet".to_string(),
+                |at| format!("{:?}", seen.replies[at].1.join("\r\n")),
+            );
+            // A step named otherwise than the command line as sent: the last reply before
+            // QUIT is the one it may be about.
+            let last = seen.replies.iter().rposition(|(to, _)| !to.eq_ignore_ascii_case("QUIT"));
+            if at.is_none() && found.iter().any(|&(i, _)| Some(i) == last) {
+                return None;
+            }
+            (at.unwrap_or(seen.replies.len()), step.to_string(), wanted)
+        }
+        None => {
+            let at = seen.replies.iter().rposition(|(to, _)| !to.eq_ignore_ascii_case("QUIT"))?;
+            let (to, wanted) = &seen.replies[at];
+            (at, to.clone(), format!("{:?}", wanted.join("\r\n")))
+        }
+    };
     if found.iter().any(|&(i, _)| i == at) {
         return None;
     }
-    let (about, lines) = &seen.replies[i];
-    let (to, wanted) = &seen.replies[at];
     let which = if lines.len() > 1 {
         format!("line {} of {} of the server's reply to {about}", k + 1, lines.len())
     } else {
@@ -258,9 +274,8 @@ fn out_of_step(
     };
     Some(format!(
         "replies read out of step: the client took {:?}, {which}, for its reply to {to}, which \
-         was {:?}: {why}",
-        lines[k],
-        wanted.join("\r\n")
+         was {wanted}: {why}",
+        lines[k]
     ))
 }
 
@@ -317,6 +332,14 @@ fn expect_delivered(
              line that starts with `.`",
         ));
     }
+    let want = [&format!("MAIL FROM:<{from}>"), &format!("RCPT TO:<{to}>"), "DATA", "QUIT"];
+    // The reply the client quotes in its error is the surest sign of replies read out of
+    // step, which also makes commands come early or out of order: it goes first.
+    if let Some(mistake) = quoted_out_of_step(seen, &got) {
+        return Err(
+            session.wrong(format!("the commands EHLO …, {}, and Ok(())", want.join(", ")), mistake)
+        );
+    }
     judge_turns(session, seen)?;
     if let Some(command) = seen.bare_lf_commands.first() {
         return Err(session.wrong(
@@ -326,12 +349,6 @@ fn expect_delivered(
                  section 2.3.8)"
             ),
         ));
-    }
-    let want = [&format!("MAIL FROM:<{from}>"), &format!("RCPT TO:<{to}>"), "DATA", "QUIT"];
-    if let Some(mistake) = quoted_out_of_step(seen, &got) {
-        return Err(
-            session.wrong(format!("the commands EHLO …, {}, and Ok(())", want.join(", ")), mistake)
-        );
     }
     let commands: Vec<&str> = seen.commands.iter().map(String::as_str).collect();
     let ehlo = commands.first().is_some_and(|c| c.starts_with("EHLO ") && c.len() > 5);
@@ -426,6 +443,9 @@ fn expect_abort(
     commands: &[&str],
 ) -> Result<(), Failure> {
     let want = format!("Err(Refused {{ .. code {code} .. }}) and the commands {commands:?}");
+    // Refused by the reply with the code the server sent to that step: the replies were
+    // read in step.
+    let in_step = matches!(&got, Err(SmtpError::Refused { reply, .. }) if reply.code == code);
     if matches!(&got, Err(SmtpError::Refused { reply, .. }) if reply.code != code) {
         if let Some(mistake) = quoted_out_of_step(seen, &got) {
             return Err(session.wrong(want, mistake));
@@ -458,7 +478,9 @@ fn expect_abort(
     let same =
         sent.len() == commands.len() && sent.iter().zip(commands).all(|(s, c)| s.starts_with(c));
     if !same {
-        let mistake = if sent.last() != Some(&"QUIT") {
+        let mistake = if sent.last() != Some(&"QUIT") && in_step {
+            "no `QUIT` after the failure: say goodbye before returning the error"
+        } else if sent.last() != Some(&"QUIT") {
             "no `QUIT` after the failure: say goodbye before returning the error; or replies \
              read out of step (a reply of several lines, `250-` … `250 `, read as one line \
              leaves its other lines to be taken for the replies to the next commands)"
