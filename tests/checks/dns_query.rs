@@ -5,7 +5,7 @@
 use std::net::{IpAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
-use grader::dns::{Behaviour, DnsServer, FORGED, Query, hex};
+use grader::dns::{Behaviour, DnsServer, FORGED, Query, answer_to, hex};
 use grader::program::Finished;
 use grader::{Check, Failure, Session, WAIT};
 use subject::dns_query::{DnsError, Header, Record, RecordData, Response};
@@ -521,11 +521,82 @@ fn rejects_pointer_loops_and_pointers_out_of_bounds(session: &Session) -> Result
     Ok(())
 }
 
+/// After the code under test returned an error for a well-formed reply: looks for the cause
+/// in reading replies (names, pointers, offsets) rather than in the check's own angle.
+/// Calls read_name on RFC 1035's example, pointers included, then parse_response on `good`
+/// (a well-formed reply), if given; says what was misread, if anything. Runs only after a
+/// failure, so it costs the model answer nothing.
+fn misreads_replies(session: &Session, good: Option<(&str, Vec<u8>)>) -> Option<String> {
+    for (start, name, end) in
+        [(20, "F.ISI.ARPA", 32), (40, "FOO.F.ISI.ARPA", 46), (70, "BAR.FOO.F.ISI.ARPA", 76)]
+    {
+        let got = session
+            .call("dns_query::read_name", WAIT, move || {
+                subject::dns_query::read_name(&rfc_1035_example(), start)
+            })
+            .ok()?;
+        session
+            .note(format!("to find the cause: read_name(RFC 1035's example, {start}) = {got:?}"));
+        match got {
+            Ok((got_name, got_end)) if got_name == name && got_end == end => {}
+            Ok((got_name, got_end)) if got_name == name => {
+                return Some(format!(
+                    "read_name(RFC 1035's example, {start}) returns the offset {got_end}, not \
+                     {end}: after a pointer, a name ends in place after the pointer's 2 bytes, \
+                     not where the bytes it points to end, so every field after a compressed \
+                     name is read from the wrong place (the check follows_compression_pointers \
+                     says so too)"
+                ));
+            }
+            got => {
+                return Some(format!(
+                    "read_name(RFC 1035's example, {start}) = {got:?}, not Ok(({name:?}, {end})): \
+                     names with pointers are misread (the check follows_compression_pointers \
+                     says how)"
+                ));
+            }
+        }
+    }
+    let (what, msg) = good?;
+    let got = session
+        .call("dns_query::parse_response", WAIT, move || subject::dns_query::parse_response(&msg))
+        .ok()?;
+    session.note(format!("to find the cause: parse_response({what}) = {got:?}"));
+    let err = got.err()?;
+    Some(format!(
+        "parse_response({what}), a well-formed reply, returns the error {err} too: its records \
+         are misread (each is a name, type, class, TTL, RDLENGTH, then RDLENGTH bytes of data; \
+         the checks of parse_response say where)"
+    ))
+}
+
+/// The words for an error returned for a well-formed reply: the cause in reading replies
+/// that [`misreads_replies`] finds, else `mistake`, the check's own angle.
+fn unless_misread(
+    session: &Session,
+    err: &DnsError,
+    good: Option<(&str, Vec<u8>)>,
+    angle: &str,
+    mistake: String,
+) -> String {
+    match misreads_replies(session, good) {
+        Some(cause) => format!(
+            "it returned the error {err} for a well-formed reply: the fault is in reading \
+             replies, not in {angle}: {cause}"
+        ),
+        None => mistake,
+    }
+}
+
 fn parse(session: &Session, what: &str, msg: &'static [u8]) -> Result<Response, Failure> {
     let got = session
         .call("dns_query::parse_response", WAIT, move || subject::dns_query::parse_response(msg))?;
     session.note(format!("parse_response({what}) = {got:?}"));
     got.map_err(|err| {
+        if let Some(cause) = misreads_replies(session, None) {
+            return session
+                .wrong(format!("parse_response to read {what}"), format!("it returned the error {err}: {cause}"));
+        }
         session.wrong(
             format!("parse_response to read {what}"),
             format!(
@@ -627,11 +698,24 @@ fn reads_past_every_question(session: &Session) -> Result<(), Failure> {
         })?;
         session.note(format!("parse_response({what}) = {got:?}"));
         if !matches!(&got, Ok(response) if response.answers == want) {
-            return Err(session.wrong(
-                format!("the records {want:?} from {what}"),
-                "reading past one question whatever QDCOUNT says: skip QDCOUNT questions \
-                 (each a name, then 4 bytes), since a reply may carry none or several",
-            ));
+            let mistake = "reading past one question whatever QDCOUNT says: skip QDCOUNT \
+                           questions (each a name, then 4 bytes), since a reply may carry none \
+                           or several";
+            let good = ("the captured dnsmasq reply for www.example.test A", CAPTURED_A.to_vec());
+            let mistake = match &got {
+                Err(err) => unless_misread(
+                    session,
+                    err,
+                    Some(good),
+                    "skipping the questions",
+                    mistake.into(),
+                ),
+                Ok(_) => match misreads_replies(session, None) {
+                    Some(cause) => format!("the records misread, and {cause}"),
+                    None => mistake.into(),
+                },
+            };
+            return Err(session.wrong(format!("the records {want:?} from {what}"), mistake));
         }
     }
     Ok(())
@@ -668,12 +752,12 @@ fn collects_the_addresses_of_the_asked_type(session: &Session) -> Result<(), Fai
                 ));
             }
             Err(err) => {
-                return Err(session.wrong(
-                    format!("the addresses {want:?}"),
-                    format!(
-                        "it returned the error {err}: a reply with RCODE 0 and QR set is an answer"
-                    ),
-                ));
+                let mistake = format!(
+                    "it returned the error {err}: a reply with RCODE 0 and QR set is an answer"
+                );
+                let good = Some((what, msg.to_vec()));
+                let mistake = unless_misread(session, &err, good, "the header's checks", mistake);
+                return Err(session.wrong(format!("the addresses {want:?}"), mistake));
             }
         }
     }
@@ -710,14 +794,15 @@ fn ignores_the_z_ad_and_cd_bits(session: &Session) -> Result<(), Failure> {
                 ));
             }
             Err(err) => {
-                return Err(session.wrong(
-                    format!("[192.0.2.10] for {shown}"),
-                    format!(
-                        "it returned the error {err}: demanding that the three bits between RA \
-                         and RCODE be 0; only bit 6 is Z, bit 5 is AD and bit 4 is CD (RFC 4035, \
-                         section 3.2.3; RFC 6895, section 2), and a reply is not refused for them"
-                    ),
-                ));
+                let mistake = format!(
+                    "it returned the error {err}: demanding that the three bits between RA and \
+                     RCODE be 0; only bit 6 is Z, bit 5 is AD and bit 4 is CD (RFC 4035, section \
+                     3.2.3; RFC 6895, section 2), and a reply is not refused for them"
+                );
+                let good =
+                    Some(("the captured A reply as it came, flags 0x8580", CAPTURED_A.to_vec()));
+                let mistake = unless_misread(session, &err, good, "the bits Z, AD and CD", mistake);
+                return Err(session.wrong(format!("[192.0.2.10] for {shown}"), mistake));
             }
         }
     }
@@ -775,9 +860,21 @@ fn reports_nxdomain_and_other_error_codes(session: &Session) -> Result<(), Failu
             1,
         )?;
         if !matches!(got, Err(DnsError::ErrorCode(code)) if code == rcode) {
+            let mistake = "not checking RCODE before taking the records: any RCODE but 0 is an \
+                           error, to be reported";
+            let mistake = match &got {
+                Err(err @ DnsError::Malformed(_)) => match misreads_replies(session, None) {
+                    Some(cause) => format!(
+                        "it returned the error {err}: the records, well formed, were read before \
+                         RCODE was looked at, and misread: {cause}"
+                    ),
+                    None => mistake.into(),
+                },
+                _ => mistake.into(),
+            };
             return Err(session.wrong(
                 format!("Err(DnsError::ErrorCode({rcode})) for a reply with RCODE {rcode}"),
-                "not checking RCODE before taking the records: any RCODE but 0 is an error, to be reported",
+                mistake,
             ));
         }
     }
@@ -799,10 +896,21 @@ fn reports_a_truncated_reply(session: &Session) -> Result<(), Failure> {
     whole[2] |= 0x02;
     let got = addresses(session, "the whole CNAME chain with TC set", whole, 1)?;
     if !matches!(got, Err(DnsError::Truncated)) {
-        return Err(session.wrong(
-            "Err(DnsError::Truncated) even though these records read well",
-            "not checking the TC bit: a truncated reply may lack records, so its answer is not to be trusted",
-        ));
+        let mistake = "not checking the TC bit: a truncated reply may lack records, so its answer \
+                       is not to be trusted";
+        let mistake = match &got {
+            Err(err @ DnsError::Malformed(_)) => match misreads_replies(session, None) {
+                Some(cause) => format!(
+                    "it returned the error {err}: the records, well formed, were read before TC \
+                     was looked at, and misread: {cause}"
+                ),
+                None => mistake.into(),
+            },
+            _ => mistake.into(),
+        };
+        return Err(
+            session.wrong("Err(DnsError::Truncated) even though these records read well", mistake)
+        );
     }
     Ok(())
 }
@@ -910,13 +1018,16 @@ fn expect_host_addresses(
             ),
         )),
         Ok(_) => Err(session.wrong(format!("{want:?}"), "the wrong addresses")),
-        Err(err) => Err(session.wrong(
-            format!("{want:?}, from the real answer that came second"),
-            format!(
-                "it returned the error {err}: {first} came first, and is to be ignored (it may be a \
-                 late answer to an earlier query, or a forgery), not taken for a failure"
-            ),
-        )),
+        Err(err) => {
+            let mistake = format!(
+                "it returned the error {err}: {first} came first, and is to be ignored (it may be \
+                 a late answer to an earlier query, or a forgery), not taken for a failure"
+            );
+            let good = ("the server's real answer", answer_to(0x4242, "host.example.test", 1));
+            let angle = format!("how it treats {first}");
+            let mistake = unless_misread(session, &err, Some(good), &angle, mistake);
+            Err(session.wrong(format!("{want:?}, from the real answer that came second"), mistake))
+        }
     }
 }
 
@@ -1007,11 +1118,17 @@ fn prints_one_address_per_line(session: &Session) -> Result<(), Failure> {
         let (finished, id) = run_query_with_id(session, Behaviour::Normal, name, qtype)?;
         ids.push(id);
         if !finished.output.status.success() {
-            return Err(session.wrong(
-                format!("exit code 0 and exactly {want:?} on stdout"),
-                "an error for a good answer: its stderr above says which; the checks of \
-                 parse_response and addresses above say where",
-            ));
+            let qtype_number = if qtype == "A" { 1 } else { 28 };
+            let good = ("the server's answer", answer_to(id, name, qtype_number));
+            let mistake = match misreads_replies(session, Some(good)) {
+                Some(cause) => format!("an error for a good answer (its stderr above): {cause}"),
+                None => "an error for a good answer: its stderr above says which; the checks of \
+                         parse_response and addresses above say where"
+                    .into(),
+            };
+            return Err(
+                session.wrong(format!("exit code 0 and exactly {want:?} on stdout"), mistake)
+            );
         }
         if finished.stdout() != want {
             return Err(session.wrong(

@@ -205,6 +205,93 @@ fn as_if_not_stuffed(message: &str) -> String {
     seen
 }
 
+/// Whether the client read the server's replies out of step, judged from the reply line it
+/// quotes (`quotes(code, text)` says whether it quotes a line): the line is not one of the
+/// reply to the step it failed at (`step`, the command line as sent, or else the last
+/// exchange before QUIT) but one the server sent to another command. Says so, and why.
+fn out_of_step(
+    seen: &Seen,
+    step: Option<&str>,
+    quotes: impl Fn(u16, &str) -> bool,
+) -> Option<String> {
+    fn code_and_text(line: &str) -> Option<(u16, &str)> {
+        Some((line.get(..3)?.parse::<u16>().ok()?, line.get(4..).unwrap_or("")))
+    }
+    let found: Vec<(usize, usize)> = seen
+        .replies
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (_, lines))| {
+            lines
+                .iter()
+                .enumerate()
+                .filter(|(_, line)| code_and_text(line).is_some_and(|(c, t)| quotes(c, t)))
+                .map(move |(k, _)| (i, k))
+        })
+        .collect();
+    let &(i, k) = found.first()?;
+    let (about, lines) = &seen.replies[i];
+    // The exchange the client failed at, and the server's reply to it, if it sent one.
+    let (at, to, wanted) = match step {
+        Some(step) => {
+            let at = seen.replies.iter().rposition(|(to, _)| to.eq_ignore_ascii_case(step.trim()));
+            let wanted = at.map_or_else(
+                || "a reply the server had not sent yet".to_string(),
+                |at| format!("{:?}", seen.replies[at].1.join("\r\n")),
+            );
+            // A step named otherwise than the command line as sent: the last reply before
+            // QUIT is the one it may be about.
+            let last = seen.replies.iter().rposition(|(to, _)| !to.eq_ignore_ascii_case("QUIT"));
+            if at.is_none() && found.iter().any(|&(i, _)| Some(i) == last) {
+                return None;
+            }
+            (at.unwrap_or(seen.replies.len()), step.to_string(), wanted)
+        }
+        None => {
+            let at = seen.replies.iter().rposition(|(to, _)| !to.eq_ignore_ascii_case("QUIT"))?;
+            let (to, wanted) = &seen.replies[at];
+            (at, to.clone(), format!("{:?}", wanted.join("\r\n")))
+        }
+    };
+    if found.iter().any(|&(i, _)| i == at) {
+        return None;
+    }
+    let which = if lines.len() > 1 {
+        format!("line {} of {} of the server's reply to {about}", k + 1, lines.len())
+    } else {
+        format!("the server's reply to {about}")
+    };
+    let why = if i < at && lines.len() > 1 {
+        "it stops reading a reply of several lines too early: `250-` (a dash) means more lines \
+         follow, and only a line whose code is followed by a space (`250 `) ends the reply, so \
+         the lines left over are taken for the replies to the next commands"
+    } else if i < at {
+        "one reply too few read: each command gets exactly one reply (the greeting comes \
+         first), read to its last line, before the next command"
+    } else {
+        "a reply to a later command: send each command only after the whole reply to the one \
+         before"
+    };
+    Some(format!(
+        "replies read out of step: the client took {:?}, {which}, for its reply to {to}, which \
+         was {wanted}: {why}",
+        lines[k]
+    ))
+}
+
+/// [`out_of_step`] for what `send_mail` (or the program, its stderr as `Malformed`) returned.
+fn quoted_out_of_step(seen: &Seen, got: &Result<(), SmtpError>) -> Option<String> {
+    match got {
+        Err(SmtpError::Refused { step, reply, .. }) => out_of_step(seen, Some(step), |c, t| {
+            c == reply.code && reply.lines.last().is_some_and(|last| last == t)
+        }),
+        Err(SmtpError::Malformed(said)) => out_of_step(seen, None, |c, t| {
+            t.len() >= 4 && said.contains(t) && said.contains(&c.to_string())
+        }),
+        _ => None,
+    }
+}
+
 /// Says what went wrong in the order of the conversation, if anything did.
 fn judge_turns(session: &Session, seen: &Seen) -> Result<(), Failure> {
     if let Some(command) = seen.out_of_order.first() {
@@ -245,6 +332,14 @@ fn expect_delivered(
              line that starts with `.`",
         ));
     }
+    let want = [&format!("MAIL FROM:<{from}>"), &format!("RCPT TO:<{to}>"), "DATA", "QUIT"];
+    // The reply the client quotes in its error is the surest sign of replies read out of
+    // step, which also makes commands come early or out of order: it goes first.
+    if let Some(mistake) = quoted_out_of_step(seen, &got) {
+        return Err(
+            session.wrong(format!("the commands EHLO …, {}, and Ok(())", want.join(", ")), mistake)
+        );
+    }
     judge_turns(session, seen)?;
     if let Some(command) = seen.bare_lf_commands.first() {
         return Err(session.wrong(
@@ -256,7 +351,6 @@ fn expect_delivered(
         ));
     }
     let commands: Vec<&str> = seen.commands.iter().map(String::as_str).collect();
-    let want = [&format!("MAIL FROM:<{from}>"), &format!("RCPT TO:<{to}>"), "DATA", "QUIT"];
     let ehlo = commands.first().is_some_and(|c| c.starts_with("EHLO ") && c.len() > 5);
     if !ehlo || commands.get(1..) != Some(&want[..]) {
         let mistake = if !ehlo {
@@ -267,6 +361,11 @@ fn expect_delivered(
         {
             "a space after the colon: it is `MAIL FROM:<address>` and `RCPT TO:<address>`, with \
              the address in angle brackets"
+        } else if !commands.contains(&"QUIT") && seen.quit_in_message {
+            "`QUIT` came while the server was reading the message, after its 354 to DATA: the \
+             client did not take that 354 for \"go ahead\"; its replies are read out of step (a \
+             reply of several lines, `250-` … `250 `, read as one line leaves its other lines \
+             to be taken for the replies to the next commands)"
         } else if !commands.contains(&"QUIT") {
             "no `QUIT` at the end: say goodbye and wait for 221"
         } else {
@@ -344,6 +443,14 @@ fn expect_abort(
     commands: &[&str],
 ) -> Result<(), Failure> {
     let want = format!("Err(Refused {{ .. code {code} .. }}) and the commands {commands:?}");
+    // Refused by the reply with the code the server sent to that step: the replies were
+    // read in step.
+    let in_step = matches!(&got, Err(SmtpError::Refused { reply, .. }) if reply.code == code);
+    if matches!(&got, Err(SmtpError::Refused { reply, .. }) if reply.code != code) {
+        if let Some(mistake) = quoted_out_of_step(seen, &got) {
+            return Err(session.wrong(want, mistake));
+        }
+    }
     match got {
         Err(SmtpError::Refused { reply, .. }) if reply.code == code => {}
         Ok(()) => {
@@ -371,7 +478,9 @@ fn expect_abort(
     let same =
         sent.len() == commands.len() && sent.iter().zip(commands).all(|(s, c)| s.starts_with(c));
     if !same {
-        let mistake = if sent.last() != Some(&"QUIT") {
+        let mistake = if sent.last() != Some(&"QUIT") && in_step {
+            "no `QUIT` after the failure: say goodbye before returning the error"
+        } else if sent.last() != Some(&"QUIT") {
             "no `QUIT` after the failure: say goodbye before returning the error; or replies \
              read out of step (a reply of several lines, `250-` … `250 `, read as one line \
              leaves its other lines to be taken for the replies to the next commands)"
@@ -488,6 +597,12 @@ fn reports_a_failure_with_one_line_and_a_nonzero_exit(session: &Session) -> Resu
     let finished = finished?;
     super::http_client::expect_one_clear_error(session, &finished, "the recipient is refused")?;
     if !finished.stderr().contains("550") {
+        if let Some(mistake) =
+            quoted_out_of_step(&seen, &Err(SmtpError::Malformed(finished.stderr())))
+        {
+            return Err(session
+                .wrong("an error line that gives the server's reply, 550 and its text", mistake));
+        }
         return Err(session.wrong(
             "an error line that gives the server's reply, 550 and its text",
             "an error that does not say why: return `SmtpError::Refused` with the reply, whose \

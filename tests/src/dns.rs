@@ -255,6 +255,15 @@ pub fn read_query(bytes: &[u8]) -> Query {
     query
 }
 
+/// The reference server's answer, ID `id`, to a well-formed query for `name` and `qtype`:
+/// the bytes a check hands to the code under test after a failure, to see whether it can
+/// read a well-formed reply at all.
+pub fn answer_to(id: u16, name: &str, qtype: u16) -> Vec<u8> {
+    let query =
+        Query { bytes: Vec::new(), id, name: name.to_string(), qtype, problems: Vec::new() };
+    answer(&query)
+}
+
 /// The zone's answer to `query`: its CNAME chain, then the records of the asked type.
 fn answer(query: &Query) -> Vec<u8> {
     let asked = query.name.to_ascii_lowercase();

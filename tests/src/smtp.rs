@@ -66,6 +66,15 @@ pub struct Seen {
     pub quit: bool,
     /// Commands that ended in a bare LF instead of CRLF.
     pub bare_lf_commands: Vec<String>,
+    /// Each reply the server sent, in order, with what it answered: "the greeting", a
+    /// command line, or "the message"; the reply's lines without their line endings. A
+    /// check compares the reply a client quotes with these, to see whether the client read
+    /// in step.
+    pub replies: Vec<(String, Vec<String>)>,
+    /// Whether a line `QUIT` came inside the message, after the 354 to DATA: a client
+    /// that did not take the 354 for "go ahead" (its replies out of step) says goodbye
+    /// while the server reads the message.
+    pub quit_in_message: bool,
 }
 
 /// The reference server, running on a thread of its own.
@@ -214,6 +223,7 @@ fn converse(
     let greeting =
         format!("{} reference.test ESMTP the grader's reference server", options.greeting);
     let mut early = c.reply(&[&greeting])?;
+    seen.replies.push(("the greeting".into(), vec![greeting]));
     while let Some(bytes) = c.line()? {
         let line = String::from_utf8_lossy(&bytes);
         let command = line.trim_end_matches('\n').trim_end_matches('\r').to_string();
@@ -225,6 +235,7 @@ fn converse(
         if early {
             seen.early.push(command.clone());
         }
+        let mut answered = command.clone();
         let (verb, argument) = command.split_once(' ').unwrap_or((&command, ""));
         let verb = verb.to_ascii_uppercase();
         let out_of_order = |seen: &mut Seen| {
@@ -235,7 +246,9 @@ fn converse(
         let reply: Vec<String> = match (verb.as_str(), state) {
             ("QUIT", _) => {
                 seen.quit = true;
-                c.reply(&["221 2.0.0 reference.test closing connection"])?;
+                let bye = "221 2.0.0 reference.test closing connection";
+                seen.replies.push((command.clone(), vec![bye.into()]));
+                c.reply(&[bye])?;
                 return Ok(());
             }
             (_, State::Refusing) => out_of_order(seen),
@@ -275,7 +288,9 @@ fn converse(
                 vec![format!("{} 2.0.0 OK", options.data_reply)]
             }
             ("DATA", State::Recipients) => {
-                if c.reply(&["354 End data with <CR><LF>.<CR><LF>"])? {
+                let go_ahead = "354 End data with <CR><LF>.<CR><LF>";
+                seen.replies.push((command.clone(), vec![go_ahead.into()]));
+                if c.reply(&[go_ahead])? {
                     seen.early.push("the message".into());
                 }
                 let mut message = String::new();
@@ -292,6 +307,7 @@ fn converse(
                     if bytes == b"." {
                         break;
                     }
+                    seen.quit_in_message |= bytes.eq_ignore_ascii_case(b"QUIT");
                     // Undo dot-stuffing: a line starting with `.` was sent with one more.
                     let text = bytes.strip_prefix(b".").unwrap_or(&bytes);
                     message.push_str(&String::from_utf8_lossy(text));
@@ -299,6 +315,7 @@ fn converse(
                 }
                 seen.message = Some(message);
                 state = State::Ready;
+                answered = "the message".into();
                 vec!["250 2.0.0 Message accepted".into()]
             }
             ("MAIL" | "RCPT" | "DATA", _) => out_of_order(seen),
@@ -309,6 +326,7 @@ fn converse(
             ("NOOP", _) => vec!["250 2.0.0 OK".into()],
             _ => vec!["500 5.5.2 Command not recognized".into()],
         };
+        seen.replies.push((answered, reply.clone()));
         let lines: Vec<&str> = reply.iter().map(String::as_str).collect();
         early = c.reply(&lines)?;
     }

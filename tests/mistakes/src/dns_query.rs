@@ -44,6 +44,23 @@ pub const MISTAKES: &[Mistake] = &[
         &["dns_query::follows_compression_pointers"],
         "pointer's 2 bytes",
     ),
+    // The same mistake, made in the reading of whole replies too: every check that hands
+    // it a well-formed reply sees an error, and must blame the pointer, not its own angle.
+    (
+        "dns_name_ends_after_the_jump_in_replies",
+        &[
+            "dns_query::follows_compression_pointers",
+            "dns_query::parses_a_real_reply_with_compressed_names",
+            "dns_query::parses_a_cname_chain_with_pointers_into_record_data",
+            "dns_query::reads_past_every_question",
+            "dns_query::collects_the_addresses_of_the_asked_type",
+            "dns_query::ignores_the_z_ad_and_cd_bits",
+            "dns_query::ignores_replies_with_another_id",
+            "dns_query::ignores_replies_from_other_addresses",
+            "dns_query::prints_one_address_per_line",
+        ],
+        "pointer's 2 bytes",
+    ),
     (
         "dns_no_pointer_loop_guard",
         &["dns_query::rejects_pointer_loops_and_pointers_out_of_bounds"],
@@ -239,6 +256,7 @@ pub fn read_name(msg: &[u8], start: usize) -> Result<(String, usize), DnsError> 
     }
     let own = [
         "dns_name_ends_after_the_jump",
+        "dns_name_ends_after_the_jump_in_replies",
         "dns_no_pointer_loop_guard",
         "dns_pointer_forward_allowed",
         "dns_name_limit_before_the_first_pointer",
@@ -260,7 +278,9 @@ pub fn read_name(msg: &[u8], start: usize) -> Result<(String, usize), DnsError> 
         match len & 0xc0 {
             0x00 if len == 0 => {
                 // The mistake: where the bytes read last end, not where the name ended in place.
-                if making("dns_name_ends_after_the_jump") {
+                if making("dns_name_ends_after_the_jump")
+                    || making("dns_name_ends_after_the_jump_in_replies")
+                {
                     end = Some(at + 1);
                 }
                 end.get_or_insert(at + 1);
@@ -350,6 +370,7 @@ pub fn parse_response(msg: &[u8]) -> Result<Response, DnsError> {
         "dns_record_names_without_pointers",
         "dns_odd_address_length_as_other",
         "dns_one_question_assumed",
+        "dns_name_ends_after_the_jump_in_replies",
     ];
     if !own.iter().any(|m| making(m)) {
         return model::parse_response(msg);

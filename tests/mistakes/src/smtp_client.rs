@@ -11,9 +11,20 @@ pub use solutions::smtp_client::{Reply, SmtpError};
 pub const MISTAKES: &[Mistake] = &[
     (
         "smtp_client_one_line_per_reply",
+        // Every conversation goes out of step after EHLO's reply of four lines: each check
+        // must see that from what the server sent (a line of EHLO's reply quoted as DATA's,
+        // or a command sent before its reply), not blame its own angle (no QUIT, an
+        // unchecked 550, an error that does not say why).
         &[
             "smtp_client::reads_single_and_multi_line_replies",
             "smtp_client::reads_a_multi_line_ehlo_reply_split_across_writes",
+            "smtp_client::sends_a_message_in_order",
+            "smtp_client::waits_for_each_reply",
+            "smtp_client::sends_an_empty_reverse_path",
+            "smtp_client::aborts_when_the_recipient_is_rejected",
+            "smtp_client::goes_on_after_251_for_a_recipient",
+            "smtp_client::sends_the_body_dot_stuffed",
+            "smtp_client::reports_a_failure_with_one_line_and_a_nonzero_exit",
         ],
         "250-",
     ),
