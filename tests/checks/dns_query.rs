@@ -10,7 +10,7 @@ use grader::program::Finished;
 use grader::{Check, Failure, Session, WAIT};
 use subject::dns_query::{DnsError, Header, Record, RecordData, Response};
 
-pub const CHECKS: &[Check] = grader::checks!("dns_query": encodes_a_name_as_labels, rejects_empty_and_overlong_labels_and_names, builds_a_query_as_rfc_1035_lays_it_out, reads_the_header, follows_compression_pointers, reads_a_label_that_is_not_utf8, rejects_pointer_loops_and_pointers_out_of_bounds, parses_a_real_reply_with_compressed_names, parses_a_cname_chain_with_pointers_into_record_data, reads_past_every_question, collects_the_addresses_of_the_asked_type, ignores_the_z_ad_and_cd_bits, refuses_address_records_of_the_wrong_length, reports_nxdomain_and_other_error_codes, reports_a_truncated_reply, rejects_a_reply_that_is_not_a_response, ignores_replies_with_another_id, ignores_replies_from_other_addresses, gives_up_after_the_timeout, prints_one_address_per_line, reports_errors_in_one_line);
+pub const CHECKS: &[Check] = grader::checks!("dns_query": encodes_a_name_as_labels, rejects_empty_and_overlong_labels_and_names, builds_a_query_as_rfc_1035_lays_it_out, reads_the_header, follows_compression_pointers, reads_a_label_that_is_not_utf8, rejects_pointer_loops_and_pointers_out_of_bounds, parses_a_real_reply_with_compressed_names, parses_a_cname_chain_with_pointers_into_record_data, reads_past_every_question, collects_the_addresses_of_the_asked_type, ignores_the_z_ad_and_cd_bits, refuses_address_records_of_the_wrong_length, refuses_a_reply_cut_short_at_any_byte, reports_nxdomain_and_other_error_codes, reports_a_truncated_reply, rejects_a_reply_that_is_not_a_response, ignores_replies_with_another_id, ignores_replies_from_other_addresses, gives_up_after_the_timeout, prints_one_address_per_line, reports_errors_in_one_line);
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -805,6 +805,46 @@ fn ignores_the_z_ad_and_cd_bits(session: &Session) -> Result<(), Failure> {
                 return Err(session.wrong(format!("[192.0.2.10] for {shown}"), mistake));
             }
         }
+    }
+    Ok(())
+}
+
+/// Every reply cut short, at each byte: all of its bytes belong to the header's question
+/// and its records, so each cut leaves something missing that a count or a length promised.
+fn refuses_a_reply_cut_short_at_any_byte(session: &Session) -> Result<(), Failure> {
+    for (what, msg) in
+        [("the captured A reply", CAPTURED_A), ("the reply with a CNAME chain", CHAIN)]
+    {
+        for len in 0..msg.len() {
+            let cut = &msg[..len];
+            let got = session
+                .call("dns_query::parse_response", WAIT, move || {
+                    subject::dns_query::parse_response(cut)
+                })
+                .map_err(|failure| match failure {
+                    Failure::Wrong { expected, .. } => session.wrong(
+                        expected,
+                        format!(
+                            "a panic on {what} cut short after {len} of its {} bytes: an index \
+                             or a slice past the end of the message (`msg[a..b]`, `msg[i]`); \
+                             read with `msg.get(a..b)` and return `Malformed` when it gives \
+                             `None` (a count or an RDLENGTH can promise more bytes than came)",
+                            msg.len()
+                        ),
+                    ),
+                    not_done => not_done,
+                })?;
+            if !matches!(got, Err(DnsError::Malformed(_))) {
+                session.note(format!("parse_response({what}, cut after {len} bytes) = {got:?}"));
+                return Err(session.wrong(
+                    format!("Err(DnsError::Malformed) for {what} cut short after {len} bytes"),
+                    "a reply cut short taken as whole, or refused as something else: the header \
+                     promises QDCOUNT questions and ANCOUNT records, and each record RDLENGTH \
+                     bytes of data; when the message ends before them, it is malformed",
+                ));
+            }
+        }
+        session.note(format!("parse_response refused {what} cut after each of its bytes"));
     }
     Ok(())
 }

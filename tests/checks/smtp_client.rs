@@ -373,6 +373,17 @@ fn expect_delivered(
         };
         return Err(session.wrong(format!("the commands EHLO …, {}", want.join(", ")), mistake));
     }
+    let name = commands[0]["EHLO ".len()..].trim();
+    if name.parse::<std::net::IpAddr>().is_ok() {
+        return Err(session.wrong(
+            "EHLO and the client's domain name, or its address in brackets: `EHLO [127.0.0.1]`",
+            format!(
+                "`EHLO {name}`: a bare address is no domain name; a client without a name gives \
+                 its address as an address literal, in brackets (`[127.0.0.1]`, and \
+                 `[IPv6:::1]` for IPv6; RFC 5321, section 4.1.3)"
+            ),
+        ));
+    }
     let want = normalized(message);
     match &seen.message {
         Some(got) if *got == want => {}

@@ -14,6 +14,11 @@ pub use solutions::dns_query::{
 
 /// Each mistake made here, the checks that must catch it, and words their message must contain.
 pub const MISTAKES: &[Mistake] = &[
+    (
+        "dns_record_data_indexed",
+        &["dns_query::refuses_a_reply_cut_short_at_any_byte"],
+        "`msg.get(a..b)`",
+    ),
     ("dns_one_question_assumed", &["dns_query::reads_past_every_question"], "QDCOUNT"),
     (
         "dns_forgets_rd",
@@ -371,6 +376,7 @@ pub fn parse_response(msg: &[u8]) -> Result<Response, DnsError> {
         "dns_odd_address_length_as_other",
         "dns_one_question_assumed",
         "dns_name_ends_after_the_jump_in_replies",
+        "dns_record_data_indexed",
     ];
     if !own.iter().any(|m| making(m)) {
         return model::parse_response(msg);
@@ -396,8 +402,11 @@ pub fn parse_response(msg: &[u8]) -> Result<Response, DnsError> {
             read_u32(msg, end + 4)?
         };
         let rdlength = usize::from(read_u16(msg, end + 8)?);
-        let rdata =
-            msg.get(end + 10..end + 10 + rdlength).ok_or(DnsError::Malformed("rdata".into()))?;
+        let rdata = if making("dns_record_data_indexed") {
+            &msg[end + 10..end + 10 + rdlength]
+        } else {
+            msg.get(end + 10..end + 10 + rdlength).ok_or(DnsError::Malformed("rdata".into()))?
+        };
         let data = match rtype {
             TYPE_A if rdlength == 4 => {
                 RecordData::A(Ipv4Addr::new(rdata[0], rdata[1], rdata[2], rdata[3]))

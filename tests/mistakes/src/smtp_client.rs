@@ -65,6 +65,7 @@ pub const MISTAKES: &[Mistake] = &[
         "space after the colon",
     ),
     ("smtp_client_skips_ehlo", &["smtp_client::sends_a_message_in_order"], "out of order"),
+    ("smtp_client_ehlo_bare_address", &["smtp_client::sends_a_message_in_order"], "in brackets"),
     (
         "smtp_client_succeeds_after_a_refusal",
         &["smtp_client::reports_a_failure_with_one_line_and_a_nonzero_exit"],
@@ -169,6 +170,7 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
         "smtp_client_speaks_first",
         "smtp_client_space_after_colon",
         "smtp_client_skips_ehlo",
+        "smtp_client_ehlo_bare_address",
         "smtp_client_succeeds_after_a_refusal",
         "smtp_client_empty_from_left_out",
         "smtp_client_greeting_not_checked",
@@ -198,6 +200,9 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
     ];
     if making("smtp_client_skips_ehlo") {
         commands.remove(0);
+    }
+    if making("smtp_client_ehlo_bare_address") {
+        commands[0].0 = "EHLO 127.0.0.1".to_string();
     }
     if making("smtp_client_does_not_wait") {
         let all: String = commands.iter().map(|(c, _)| format!("{c}\r\n")).collect();
