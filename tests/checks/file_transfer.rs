@@ -77,11 +77,14 @@ fn chain_fault(got: u32) -> &'static str {
     }
 }
 
+/// One step of a CRC register over one byte.
+type CrcStep = fn(u32, u8) -> u32;
+
 /// One way of computing a CRC-32 from CRC32_TABLE, right or wrong: the register's start,
 /// the step for each byte, and whether the result is complemented.
 struct CrcVariant {
     start_complemented: bool,
-    step: fn(u32, u8) -> u32,
+    step: CrcStep,
     /// What is wrong in the step, if anything.
     step_fault: Option<&'static str>,
     end_complemented: bool,
@@ -114,7 +117,7 @@ impl CrcVariant {
 /// The usual ways of getting the CRC-32 wrong, each alone and together: the mistake that
 /// turns `crc32(0, input)` into `got`, or the parts to check if none does.
 fn crc_fault(input: &[u8], got: u32) -> String {
-    let steps: [(fn(u32, u8) -> u32, Option<&'static str>); 4] = [
+    let steps: [(CrcStep, Option<&'static str>); 4] = [
         (
             |r, b| {
                 (r >> 8) ^ subject::file_transfer::CRC32_TABLE[((r ^ u32::from(b)) & 0xff) as usize]

@@ -370,7 +370,7 @@ fn receive_into(
 /// The CRC-32 of `data` computed a piece at a time, as a receiver does while the bytes
 /// come in.
 fn crc_in_pieces(data: &[u8]) -> u32 {
-    data.chunks(16).fold(0, |crc, piece| crc32(crc, piece))
+    data.chunks(16).fold(0, crc32)
 }
 
 pub fn serve(listener: TcpListener, dir: &Path, idle: std::time::Duration) -> io::Result<()> {
