@@ -61,7 +61,11 @@ fn call_on(
                 panic.message
             ));
             Err(session.wrong(
-                format!("{what} of {} bytes, an odd number, to return a value", bytes.len()),
+                format!(
+                    "{what} of {} byte{}, an odd number, to return a value",
+                    bytes.len(),
+                    if bytes.len() == 1 { "" } else { "s" }
+                ),
                 "a panic on the unpaired last byte: it was read as a pair (`chunks(2)` gives \
                  it alone, a chunk of 1, so `word[1]` is out of range); it counts as the word \
                  `[last, 0]`: take the pairs with `chunks_exact(2)` and the last byte from its \

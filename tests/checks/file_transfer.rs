@@ -702,12 +702,21 @@ fn transfers_a_file_between_the_two_programs(session: &Session) -> Result<(), Fa
     let addr = receiver.listening(session)?;
     expect_bound_as_asked(session, "127.0.0.1:0", addr)?;
     let path_arg = path.display().to_string();
-    let sent = session.run_with_args_to_end("file-send", &[&addr.to_string(), &path_arg], "")?;
+    let sent = match session.run_with_args_to_end("file-send", &[&addr.to_string(), &path_arg], "")
+    {
+        Ok(sent) => sent,
+        Err(Failure::Wrong { expected, .. }) if expected.contains("end by itself") => {
+            let mistake = file_send_hung(session, addr)?;
+            return Err(receiver.explain(session, session.wrong(expected, mistake)));
+        }
+        Err(failure) => return Err(failure),
+    };
     if !sent.output.status.success() {
-        return Err(receiver.explain(
-            session,
-            session.wrong("file-send to exit with 0", "it failed: its stderr above says why"),
-        ));
+        let mistake = match crc32_fault(session, &data) {
+            Some(fault) => format!("it failed, and its stderr above says why: {fault}"),
+            None => "it failed: its stderr above says why".to_string(),
+        };
+        return Err(receiver.explain(session, session.wrong("file-send to exit with 0", mistake)));
     }
     let stored = dir.join("photo.jpg");
     let line = receiver.line(session, "the stored file's path")?;
@@ -726,6 +735,48 @@ fn transfers_a_file_between_the_two_programs(session: &Session) -> Result<(), Fa
         ));
     }
     Ok(())
+}
+
+/// Why file-send did not end, by a probe: a reference sender sends a file to the same
+/// file-receive. No answer to it either: file-receive's fault; `ok`: file-send's.
+fn file_send_hung(session: &Session, addr: std::net::SocketAddr) -> Result<String, Failure> {
+    let Ok(stream) = std::net::TcpStream::connect(addr) else {
+        return Ok("file-send waited for an answer, and file-receive is gone: see its stderr \
+             above"
+            .to_string());
+    };
+    let data = sample(2000, 6);
+    session.note("(probe) a reference sender sends probe.bin to the same file-receive");
+    let answer = ReferenceSender::start(
+        &session.log,
+        stream,
+        Transfer {
+            header: header(&data, "probe.bin").into_bytes(),
+            data: data.clone(),
+            then_close: false,
+        },
+    )
+    .answer();
+    Ok(match answer {
+        Answer::Line(line) if line == "ok\n" => "file-send waits after file-receive's answer \
+             (a reference sender got `ok` from it): read one answer line, not to the end of the \
+             stream, then return"
+            .to_string(),
+        Answer::Line(line) if line.starts_with("error") => format!(
+            "file-send waited for an answer; file-receive refused a reference sender's good \
+             file too: {}",
+            refusal_of_a_good_file(session, &data, &line)
+        ),
+        Answer::Silence(_) => format!(
+            "file-send waited for file-receive's answer, which did not come (nor to a \
+             reference sender): {NO_ANSWER}"
+        ),
+        other => format!(
+            "file-send waited for file-receive's answer; a reference sender got {other:?}: the \
+             connection's thread ended before answering (a panic, or an error returned with `?` \
+             before the answer was written)"
+        ),
+    })
 }
 
 fn file_send_fails_when_the_receiver_refuses(session: &Session) -> Result<(), Failure> {

@@ -60,6 +60,11 @@ pub const MISTAKES: &[Mistake] = &[
         "no answer even to a sender alone",
     ),
     (
+        "file_transfer_receive_data_from_the_raw_stream",
+        &["file_transfer::transfers_a_file_between_the_two_programs"],
+        "nor to a reference sender",
+    ),
+    (
         "file_transfer_crc32_restarts_each_call",
         &["file_transfer::computes_crc32_of_known_inputs"],
         "afresh",
