@@ -868,7 +868,12 @@ fn file_receive_goes_on_after_a_refused_transfer(session: &Session) -> Result<()
                 "the line {:?} on stdout, and nothing for the refused transfer",
                 stored.display()
             ),
-            "print only stored files on stdout; a refused transfer goes to stderr",
+            if cut == Answer::Line("ok\n".into()) {
+                "the transfer cut short was accepted (answered `ok`) and printed: count the bytes \
+                 that came; fewer than the header's length means the stream ended early"
+            } else {
+                "print only stored files on stdout; a refused transfer goes to stderr"
+            },
         ));
     }
     Ok(())

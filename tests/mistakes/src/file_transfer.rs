@@ -149,6 +149,11 @@ pub const MISTAKES: &[Mistake] = &[
         "cut short accepted",
     ),
     (
+        "file_transfer_receive_ignores_the_length",
+        &["file_transfer::file_receive_goes_on_after_a_refused_transfer"],
+        "the transfer cut short was accepted",
+    ),
+    (
         "file_transfer_receive_leaves_a_partial_file",
         &["file_transfer::refuses_a_corrupted_file"],
         "left behind",
