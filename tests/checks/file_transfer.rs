@@ -46,14 +46,9 @@ fn computes_crc32_of_known_inputs(session: &Session) -> Result<(), Failure> {
             .call("file_transfer::crc32", WAIT, move || subject::file_transfer::crc32(0, &owned))?;
         session.note(format!("crc32(0, {shown}) = {got:#010x}"));
         if got != want {
-            let mistake = if got == !want {
-                "the final complement missing or doubled: the register starts as `!crc` and the \
-                 result is `!register`"
-            } else {
-                "a different CRC: xor each byte into the low 8 bits, index CRC32_TABLE with those \
-                 8 bits, and shift the register right by 8"
-            };
-            return Err(session.wrong(format!("crc32(0, {shown}) = {want:#010x}"), mistake));
+            return Err(
+                session.wrong(format!("crc32(0, {shown}) = {want:#010x}"), crc_fault(input, got))
+            );
         }
     }
     let got = session.call("file_transfer::crc32", WAIT, || {
@@ -64,11 +59,210 @@ fn computes_crc32_of_known_inputs(session: &Session) -> Result<(), Failure> {
     if got != 0xcbf4_3926 {
         return Err(session.wrong(
             "crc32(crc32(0, b\"1234\"), b\"56789\") = 0xcbf43926, the CRC of b\"123456789\"",
-            "each call starting afresh: continue from the `crc` given, starting the register at \
-             `!crc`, so that a file can be checked a chunk at a time",
+            chain_fault(got),
         ));
     }
     Ok(())
+}
+
+/// Why a `crc32` that is right on whole inputs is wrong when continued: `got` is what
+/// `crc32(crc32(0, b"1234"), b"56789")` gave.
+fn chain_fault(got: u32) -> &'static str {
+    if got == crc32(b"56789") {
+        "each call starting afresh: continue from the `crc` given, starting the register at \
+         `!crc`, so that a file can be checked a chunk at a time"
+    } else {
+        "the `crc` given not continued from: the register starts at `!crc` (the complement of \
+         the CRC so far), so that a file can be checked a chunk at a time"
+    }
+}
+
+/// One step of a CRC register over one byte.
+type CrcStep = fn(u32, u8) -> u32;
+
+/// One way of computing a CRC-32 from CRC32_TABLE, right or wrong: the register's start,
+/// the step for each byte, and whether the result is complemented.
+struct CrcVariant {
+    start_complemented: bool,
+    step: CrcStep,
+    /// What is wrong in the step, if anything.
+    step_fault: Option<&'static str>,
+    end_complemented: bool,
+}
+
+impl CrcVariant {
+    fn run(&self, crc: u32, bytes: &[u8]) -> u32 {
+        let start = if self.start_complemented { !crc } else { crc };
+        let register = bytes.iter().fold(start, |register, &byte| (self.step)(register, byte));
+        if self.end_complemented { !register } else { register }
+    }
+
+    /// What is wrong in this variant, one phrase a fault.
+    fn faults(&self) -> Vec<&'static str> {
+        let mut faults = Vec::new();
+        if !self.start_complemented {
+            faults.push(
+                "the register starting at `crc` itself: it starts at its complement, `!crc` \
+                 (all ones, `!0`, for the first call)",
+            );
+        }
+        faults.extend(self.step_fault);
+        if !self.end_complemented {
+            faults.push("the final complement missing: the result is `!register`");
+        }
+        faults
+    }
+}
+
+/// The usual ways of getting the CRC-32 wrong, each alone and together: the mistake that
+/// turns `crc32(0, input)` into `got`, or the parts to check if none does.
+fn crc_fault(input: &[u8], got: u32) -> String {
+    let steps: [(CrcStep, Option<&'static str>); 4] = [
+        (
+            |r, b| {
+                (r >> 8) ^ subject::file_transfer::CRC32_TABLE[((r ^ u32::from(b)) & 0xff) as usize]
+            },
+            None,
+        ),
+        (
+            |r, b| (r >> 8) ^ subject::file_transfer::CRC32_TABLE[usize::from(b)],
+            Some(
+                "the table indexed with the byte alone: index it with the byte xored into \
+                  the register's low 8 bits, `(register ^ byte) & 0xff`",
+            ),
+        ),
+        (
+            |r, b| {
+                (r << 8)
+                    ^ subject::file_transfer::CRC32_TABLE
+                        [(((r >> 24) ^ u32::from(b)) & 0xff) as usize]
+            },
+            Some(
+                "the register shifted left and indexed by its top byte (the form for an \
+                  unreflected table): this CRC is reflected, so use the low 8 bits and shift \
+                  right by 8",
+            ),
+        ),
+        (
+            |r, b| r ^ subject::file_transfer::CRC32_TABLE[((r ^ u32::from(b)) & 0xff) as usize],
+            Some("the register not shifted: `(register >> 8) ^ CRC32_TABLE[index]`"),
+        ),
+    ];
+    let mut best: Vec<Vec<&'static str>> = Vec::new();
+    for (step, step_fault) in steps {
+        for start_complemented in [true, false] {
+            for end_complemented in [true, false] {
+                let variant = CrcVariant { start_complemented, step, step_fault, end_complemented };
+                let faults = variant.faults();
+                if faults.is_empty() || variant.run(0, input) != got {
+                    continue;
+                }
+                // The explanations with the fewest faults are the likeliest.
+                match best.first().map(Vec::len) {
+                    Some(fewest) if faults.len() > fewest => {}
+                    Some(fewest) if faults.len() < fewest => best = vec![faults],
+                    _ => best.push(faults),
+                }
+            }
+        }
+    }
+    match &best[..] {
+        [] => "a CRC other than CRC-32's; check each part: the register starts at `!crc`, each \
+               byte is xored into its low 8 bits, CRC32_TABLE is indexed with those 8 bits and \
+               the register shifted right by 8, and the result is `!register`"
+            .to_string(),
+        [one]
+            if one.len() == 2
+                && one
+                    .iter()
+                    .all(|f| f.contains("register starting") || f.contains("final complement")) =>
+        {
+            "both complements missing: the register starts at `!crc` (all ones for the first \
+             call), not `crc`, and the result is `!register`, not the register itself"
+                .to_string()
+        }
+        [one] => one.join("; and "),
+        several => format!(
+            "one of these (this input cannot tell them apart): {}",
+            several.iter().map(|faults| faults.join(" and ")).collect::<Vec<_>>().join("; or ")
+        ),
+    }
+}
+
+/// A probe after a failure: whether the code's own `crc32` is wrong, on the check's
+/// value, on `data`, or when continued a piece at a time, said as the fault it is. Any
+/// program that uses it computes a wrong checksum for a good file.
+fn crc32_fault(session: &Session, data: &[u8]) -> Option<String> {
+    let probe = |first: Vec<u8>, rest: Vec<u8>| {
+        session
+            .call("file_transfer::crc32", WAIT, move || {
+                let whole: Vec<u8> = first.iter().chain(&rest).copied().collect();
+                let once = subject::file_transfer::crc32(0, &whole);
+                let continued =
+                    subject::file_transfer::crc32(subject::file_transfer::crc32(0, &first), &rest);
+                (once, continued)
+            })
+            .ok()
+    };
+    let (once, continued) = probe(b"1234".to_vec(), b"56789".to_vec())?;
+    if once != 0xcbf4_3926 {
+        session.note(format!("(probe) crc32(0, b\"123456789\") = {once:#010x}"));
+        return Some(format!(
+            "its `crc32` is wrong (crc32(0, b\"123456789\") = {once:#010x}, not 0xcbf43926), so \
+             the checksum of every good file mismatches: {}",
+            crc_fault(b"123456789", once)
+        ));
+    }
+    if continued != 0xcbf4_3926 {
+        session.note(format!("(probe) crc32(crc32(0, b\"1234\"), b\"56789\") = {continued:#010x}"));
+        return Some(format!(
+            "its `crc32` goes wrong when continued (crc32(crc32(0, b\"1234\"), b\"56789\") = \
+             {continued:#010x}, not 0xcbf43926), and a file checked a piece at a time as its \
+             bytes come gets a wrong checksum: {}",
+            chain_fault(continued)
+        ));
+    }
+    // The check's own bytes, cut where the sender's pieces are cut.
+    let cut = data.len().min(3);
+    let (once, continued) = probe(data[..cut].to_vec(), data[cut..].to_vec())?;
+    let want = crc32(data);
+    if once != want || continued != want {
+        session.note(format!("(probe) crc32 of the {} bytes sent = {once:#010x}", data.len()));
+        return Some(format!(
+            "its `crc32` is wrong on the bytes sent ({once:#010x}, not {want:#010x}, the CRC-32 \
+             of those {} bytes): every byte value from 0 to 255 must work",
+            data.len()
+        ));
+    }
+    None
+}
+
+/// Why a receiver refused a good file with the line `line`, by the evidence: a probe of
+/// its `crc32`, then the words of its answer; the causes it cannot tell apart otherwise.
+fn refusal_of_a_good_file(session: &Session, data: &[u8], line: &str) -> String {
+    if let Some(fault) = crc32_fault(session, data) {
+        return format!("{line:?} for a good file: {fault}");
+    }
+    let said = line.to_lowercase();
+    const LOST: &str = "taking one `read` for the whole file (a read returns what has arrived, \
+         not what was sent), or bytes lost by reading the file from the stream itself after a \
+         `BufReader` had read them ahead with the header";
+    if said.contains("checksum") || said.contains("crc") {
+        format!(
+            "{line:?} for a good file, though its `crc32` is right: the checksum computed over \
+             other bytes than those sent: {LOST}"
+        )
+    } else if ["trunc", "short", "length", "early", "eof", "got "].iter().any(|w| said.contains(w))
+    {
+        format!("{line:?} for a good file: fewer bytes counted than were sent: {LOST}")
+    } else {
+        format!(
+            "{line:?} for a good file, whose header is `FILE <length> <crc32> <name>` with single \
+             spaces: its header or name refused (the header's `\\n` comes in the same read as \
+             the file's first bytes: split there, `read_until(b'\\n')` on a `BufReader`), or \
+             {LOST}"
+        )
+    }
 }
 
 fn accepts_plain_names_and_refuses_paths(session: &Session) -> Result<(), Failure> {
@@ -143,12 +337,16 @@ fn expect_received(
         Some(line) if *line == want => {}
         Some(line) => {
             let mistake = if line.contains('/') {
-                "the whole path sent as the name: send `path.file_name()`"
+                "the whole path sent as the name: send `path.file_name()`".to_string()
             } else if line.starts_with(&format!("FILE {} ", data.len())) {
-                "a wrong checksum: the CRC-32 of every byte of the file, as 8 lowercase hex digits \
-                 (`{:08x}`)"
+                match crc32_fault(session, data) {
+                    Some(fault) => format!("a wrong checksum in the header: {fault}"),
+                    None => "a wrong checksum, though `crc32` is right: the CRC-32 of every byte \
+                         of the file from its start, as 8 lowercase hex digits (`{:08x}`)"
+                        .to_string(),
+                }
             } else {
-                "a header that is not `FILE <length> <crc32 as 8 hex digits> <name>\\n`"
+                "a header that is not `FILE <length> <crc32 as 8 hex digits> <name>\\n`".to_string()
             };
             return Err(session.wrong(format!("the header {want:?}"), mistake));
         }
@@ -259,11 +457,7 @@ fn expect_stored(
         Answer::Line(line) if line.starts_with("error") => {
             return Err(session.wrong(
                 "the answer \"ok\\n\" to a good transfer",
-                format!(
-                    "{line:?} for a good file sent in pieces: taking one `read` for the whole \
-                     file (a read returns what has arrived, not what was sent), or the checksum \
-                     computed over other bytes than those stored"
-                ),
+                refusal_of_a_good_file(session, data, &line),
             ));
         }
         Answer::Line(line) => {
@@ -508,12 +702,21 @@ fn transfers_a_file_between_the_two_programs(session: &Session) -> Result<(), Fa
     let addr = receiver.listening(session)?;
     expect_bound_as_asked(session, "127.0.0.1:0", addr)?;
     let path_arg = path.display().to_string();
-    let sent = session.run_with_args_to_end("file-send", &[&addr.to_string(), &path_arg], "")?;
+    let sent = match session.run_with_args_to_end("file-send", &[&addr.to_string(), &path_arg], "")
+    {
+        Ok(sent) => sent,
+        Err(Failure::Wrong { expected, .. }) if expected.contains("end by itself") => {
+            let mistake = file_send_hung(session, addr)?;
+            return Err(receiver.explain(session, session.wrong(expected, mistake)));
+        }
+        Err(failure) => return Err(failure),
+    };
     if !sent.output.status.success() {
-        return Err(receiver.explain(
-            session,
-            session.wrong("file-send to exit with 0", "it failed: its stderr above says why"),
-        ));
+        let mistake = match crc32_fault(session, &data) {
+            Some(fault) => format!("it failed, and its stderr above says why: {fault}"),
+            None => "it failed: its stderr above says why".to_string(),
+        };
+        return Err(receiver.explain(session, session.wrong("file-send to exit with 0", mistake)));
     }
     let stored = dir.join("photo.jpg");
     let line = receiver.line(session, "the stored file's path")?;
@@ -532,6 +735,48 @@ fn transfers_a_file_between_the_two_programs(session: &Session) -> Result<(), Fa
         ));
     }
     Ok(())
+}
+
+/// Why file-send did not end, by a probe: a reference sender sends a file to the same
+/// file-receive. No answer to it either: file-receive's fault; `ok`: file-send's.
+fn file_send_hung(session: &Session, addr: std::net::SocketAddr) -> Result<String, Failure> {
+    let Ok(stream) = std::net::TcpStream::connect(addr) else {
+        return Ok("file-send waited for an answer, and file-receive is gone: see its stderr \
+             above"
+            .to_string());
+    };
+    let data = sample(2000, 6);
+    session.note("(probe) a reference sender sends probe.bin to the same file-receive");
+    let answer = ReferenceSender::start(
+        &session.log,
+        stream,
+        Transfer {
+            header: header(&data, "probe.bin").into_bytes(),
+            data: data.clone(),
+            then_close: false,
+        },
+    )
+    .answer();
+    Ok(match answer {
+        Answer::Line(line) if line == "ok\n" => "file-send waits after file-receive's answer \
+             (a reference sender got `ok` from it): read one answer line, not to the end of the \
+             stream, then return"
+            .to_string(),
+        Answer::Line(line) if line.starts_with("error") => format!(
+            "file-send waited for an answer; file-receive refused a reference sender's good \
+             file too: {}",
+            refusal_of_a_good_file(session, &data, &line)
+        ),
+        Answer::Silence(_) => format!(
+            "file-send waited for file-receive's answer, which did not come (nor to a \
+             reference sender): {NO_ANSWER}"
+        ),
+        other => format!(
+            "file-send waited for file-receive's answer; a reference sender got {other:?}: the \
+             connection's thread ended before answering (a panic, or an error returned with `?` \
+             before the answer was written)"
+        ),
+    })
 }
 
 fn file_send_fails_when_the_receiver_refuses(session: &Session) -> Result<(), Failure> {
@@ -597,11 +842,7 @@ fn file_receive_goes_on_after_a_refused_transfer(session: &Session) -> Result<()
         // transfer went wrong, by what came back.
         let mistake = match &answer {
             Answer::Silence(_) => NO_ANSWER.to_string(),
-            Answer::Line(line) => format!(
-                "{line:?} for a good file: taking one `read` for the whole file, or the file's \
-                 bytes read from the stream after a `BufReader` had already read them ahead \
-                 with the header"
-            ),
+            Answer::Line(line) => refusal_of_a_good_file(session, &data, line),
             // A program that has ended may still have had the connection accepted by the
             // kernel before it went: look at whether it is still there.
             Answer::Closed(_) | Answer::Reset(_) if has_ended_soon(&mut receiver) => {
@@ -627,7 +868,12 @@ fn file_receive_goes_on_after_a_refused_transfer(session: &Session) -> Result<()
                 "the line {:?} on stdout, and nothing for the refused transfer",
                 stored.display()
             ),
-            "print only stored files on stdout; a refused transfer goes to stderr",
+            if cut == Answer::Line("ok\n".into()) {
+                "the transfer cut short was accepted (answered `ok`) and printed: count the bytes \
+                 that came; fewer than the header's length means the stream ended early"
+            } else {
+                "print only stored files on stdout; a refused transfer goes to stderr"
+            },
         ));
     }
     Ok(())
@@ -644,12 +890,12 @@ fn receives_a_name_with_spaces(session: &Session) -> Result<(), Failure> {
             then_close: false,
         };
         let (result, answer) = receive_with(session, &dir, transfer)?;
-        if matches!(&answer, Answer::Line(line) if line.starts_with("error")) {
+        if let Answer::Line(line) = &answer
+            && line.starts_with("error")
+        {
             return Err(session.wrong(
                 format!("\"ok\\n\" for a file named {name:?}"),
-                "a name with spaces refused: the name is everything after the third space, \
-                 spaces and all (`split_once`, or `splitn(4, ' ')`), not one word of \
-                 `split_whitespace`",
+                refusal_of_a_spaced_name(session, &dir, name, &data, line)?,
             ));
         }
         // A path that ends in the name's first word only: the name cut at a space.
@@ -669,6 +915,37 @@ fn receives_a_name_with_spaces(session: &Session) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Why a receiver refused a good file named `name`, which has spaces: the name, if the
+/// same file under a name without spaces is taken (a probe), else what the refusal shows.
+fn refusal_of_a_spaced_name(
+    session: &Session,
+    dir: &Path,
+    name: &str,
+    data: &[u8],
+    line: &str,
+) -> Result<String, Failure> {
+    if let Some(fault) = crc32_fault(session, data) {
+        return Ok(format!("{line:?} for a good file: {fault}"));
+    }
+    let plain = name.split_whitespace().collect::<Vec<_>>().join("_");
+    session.note(format!("(probe) the same file named {plain:?}"));
+    let transfer = Transfer {
+        header: header(data, &plain).into_bytes(),
+        data: data.to_vec(),
+        then_close: false,
+    };
+    let (_, answer) = receive_with(session, dir, transfer)?;
+    let _ = fs::remove_file(dir.join(&plain));
+    Ok(match answer {
+        Answer::Line(ok) if ok == "ok\n" => "a name with spaces refused: the name is everything \
+             after the third space, spaces and all (`split_once`, or `splitn(4, ' ')`), not one \
+             word of `split_whitespace`"
+            .to_string(),
+        Answer::Line(other) => refusal_of_a_good_file(session, data, &other),
+        _ => refusal_of_a_good_file(session, data, line),
+    })
+}
+
 fn file_receive_serves_senders_at_once(session: &Session) -> Result<(), Failure> {
     let scratch = Scratch::new(session)?;
     let dir = scratch.folder(session, "inbox")?;
@@ -681,21 +958,33 @@ fn file_receive_serves_senders_at_once(session: &Session) -> Result<(), Failure>
     session.note("a slow sender connects and sends half a header, then waits");
     let stream = std::net::TcpStream::connect(addr)
         .map_err(|err| session.wrong(format!("a second connection to {addr}"), err))?;
-    let data = sample(5000, 3);
+    let quick = sample(5000, 3);
     let answer = ReferenceSender::start(
         &session.log,
         stream,
-        Transfer { header: header(&data, "quick.bin").into_bytes(), data, then_close: false },
+        Transfer {
+            header: header(&quick, "quick.bin").into_bytes(),
+            data: quick.clone(),
+            then_close: false,
+        },
     )
     .answer();
     session.note(format!("a second sender sent quick.bin and got {answer:?}"));
     drop(slow);
     if answer != Answer::Line("ok\n".into()) {
-        let mistake = if matches!(answer, Answer::Silence(_)) {
-            "serving one sender at a time: the receiver waits on the slow sender's header while \
-             the second waits for its answer; handle each connection on a thread of its own"
-        } else {
-            "a good transfer refused while another sender was connected"
+        let mistake = match &answer {
+            Answer::Silence(_) => alone_after_silence(session, addr)?,
+            Answer::Line(line) if line.starts_with("error") => {
+                refusal_of_a_good_file(session, &quick, line)
+            }
+            Answer::Line(line) => format!(
+                "the line {line:?}: the answer is exactly `ok` and one `\\n` (no `\\r`, no \
+                 other word)"
+            ),
+            Answer::Closed(_) | Answer::Reset(_) => "the connection closed without an answer: \
+                 the connection's thread ended before answering (a panic, or an error returned \
+                 with `?` before the answer was written)"
+                .to_string(),
         };
         return Err(receiver.explain(
             session,
@@ -703,6 +992,46 @@ fn file_receive_serves_senders_at_once(session: &Session) -> Result<(), Failure>
         ));
     }
     Ok(())
+}
+
+/// Why a sender got no answer while a slow one was connected, by a probe: once the slow
+/// sender has gone, a sender alone. If it gets `ok`, the receiver served one at a time;
+/// if it gets nothing or a refusal too, the fault is in every transfer, not in the waiting.
+fn alone_after_silence(session: &Session, addr: std::net::SocketAddr) -> Result<String, Failure> {
+    const ONE_AT_A_TIME: &str = "serving one sender at a time: the receiver waits on the slow \
+         sender's header while the second waits for its answer; handle each connection on a \
+         thread of its own";
+    let Ok(stream) = std::net::TcpStream::connect(addr) else {
+        return Ok(ONE_AT_A_TIME.to_string());
+    };
+    let data = sample(2000, 4);
+    session.note("(probe) the slow sender has gone: a sender alone sends alone.bin");
+    let answer = ReferenceSender::start(
+        &session.log,
+        stream,
+        Transfer {
+            header: header(&data, "alone.bin").into_bytes(),
+            data: data.clone(),
+            then_close: false,
+        },
+    )
+    .answer();
+    Ok(match answer {
+        Answer::Line(line) if line == "ok\n" => {
+            format!("{ONE_AT_A_TIME} (a sender alone got `ok` once the slow one had gone)")
+        }
+        Answer::Line(line) if line.starts_with("error") => {
+            refusal_of_a_good_file(session, &data, &line)
+        }
+        Answer::Silence(_) => {
+            format!("no answer even to a sender alone, so not the slow sender's fault: {NO_ANSWER}")
+        }
+        other => format!(
+            "a sender alone got {other:?} too, so not the slow sender's fault: the \
+             connection's thread ended before answering (a panic, or an error returned with \
+             `?` before the answer was written)"
+        ),
+    })
 }
 
 fn drops_a_sender_that_stalls(session: &Session) -> Result<(), Failure> {

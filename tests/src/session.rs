@@ -150,8 +150,10 @@ impl Session {
         self.note(format!("✗ {what} panicked at {}: {}", panic.location, panic.message));
         self.wrong(
             format!("{what} to return a value or an error, not to panic"),
-            "an `unwrap()`, `expect()`, index out of range (a slice past the end, or through a \
-             character, too); return errors with `?` instead",
+            "a panic: an `unwrap()` or `expect()` on a value that was not there, an index out \
+             of range (a slice past the end, or through a character, too), or an arithmetic \
+             overflow; the panic's line above says which: handle that case there instead of \
+             panicking",
         )
     }
 }

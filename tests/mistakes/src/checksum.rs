@@ -23,6 +23,11 @@ pub const MISTAKES: &[Mistake] = &[
         "leaving out a last odd byte",
     ),
     (
+        "checksum_pairs_every_chunk",
+        &["checksum::pads_an_odd_last_byte_with_zero", "checksum::complements_the_sum"],
+        "the unpaired last byte",
+    ),
+    (
         "checksum_not_inverted",
         &["checksum::complements_the_sum", "checksum::computes_captured_ipv4_header_checksums"],
         "returning the sum itself",
@@ -42,6 +47,15 @@ pub fn ones_complement_sum(bytes: &[u8]) -> u16 {
     if making("checksum_folds_once") {
         let sum: u32 = words(bytes).map(u32::from).sum();
         return ((sum & 0xffff) + (sum >> 16)) as u16;
+    }
+    if making("checksum_pairs_every_chunk") {
+        // `chunks(2)` ends with a chunk of 1 when the length is odd: `w[1]` panics.
+        let mut sum: u64 =
+            bytes.chunks(2).map(|w| u64::from(u16::from_be_bytes([w[0], w[1]]))).sum();
+        while sum > 0xffff {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        return sum as u16;
     }
     if making("checksum_host_byte_order")
         || making("checksum_odd_byte_low")

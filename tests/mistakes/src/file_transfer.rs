@@ -24,6 +24,47 @@ pub const MISTAKES: &[Mistake] = &[
         "final complement",
     ),
     (
+        "file_transfer_crc32_without_complements",
+        &["file_transfer::computes_crc32_of_known_inputs"],
+        "both complements missing",
+    ),
+    (
+        "file_transfer_crc32_without_complements",
+        &[
+            "file_transfer::receives_a_name_with_spaces",
+            "file_transfer::receives_a_file_sent_in_odd_pieces",
+            "file_transfer::file_receive_goes_on_after_a_refused_transfer",
+            "file_transfer::file_receive_serves_senders_at_once",
+            "file_transfer::sends_the_header_then_exactly_the_file",
+        ],
+        "its `crc32` is wrong",
+    ),
+    (
+        "file_transfer_crc32_starts_at_crc",
+        &["file_transfer::computes_crc32_of_known_inputs"],
+        "the register starting at `crc` itself",
+    ),
+    (
+        "file_transfer_crc32_indexes_with_the_byte",
+        &["file_transfer::computes_crc32_of_known_inputs"],
+        "indexed with the byte alone",
+    ),
+    (
+        "file_transfer_crc32_restarts_each_call",
+        &["file_transfer::receives_a_name_with_spaces"],
+        "goes wrong when continued",
+    ),
+    (
+        "file_transfer_receive_data_from_the_raw_stream",
+        &["file_transfer::file_receive_serves_senders_at_once"],
+        "no answer even to a sender alone",
+    ),
+    (
+        "file_transfer_receive_data_from_the_raw_stream",
+        &["file_transfer::transfers_a_file_between_the_two_programs"],
+        "nor to a reference sender",
+    ),
+    (
         "file_transfer_crc32_restarts_each_call",
         &["file_transfer::computes_crc32_of_known_inputs"],
         "afresh",
@@ -108,6 +149,11 @@ pub const MISTAKES: &[Mistake] = &[
         "cut short accepted",
     ),
     (
+        "file_transfer_receive_ignores_the_length",
+        &["file_transfer::file_receive_goes_on_after_a_refused_transfer"],
+        "the transfer cut short was accepted",
+    ),
+    (
         "file_transfer_receive_leaves_a_partial_file",
         &["file_transfer::refuses_a_corrupted_file"],
         "left behind",
@@ -145,14 +191,38 @@ pub const MISTAKES: &[Mistake] = &[
     ),
 ];
 
+/// The mistakes of `crc32`: with one of them, this module's sender and receiver use it.
+const CRC32_MISTAKES: [&str; 5] = [
+    "file_transfer_crc32_restarts_each_call",
+    "file_transfer_crc32_without_the_final_complement",
+    "file_transfer_crc32_without_complements",
+    "file_transfer_crc32_starts_at_crc",
+    "file_transfer_crc32_indexes_with_the_byte",
+];
+
 pub fn crc32(crc: u32, bytes: &[u8]) -> u32 {
     let restart = making("file_transfer_crc32_restarts_each_call");
-    let mut register = if restart { !0 } else { !crc };
+    let no_complements = making("file_transfer_crc32_without_complements");
+    let mut register = if restart {
+        !0
+    } else if no_complements || making("file_transfer_crc32_starts_at_crc") {
+        crc
+    } else {
+        !crc
+    };
     for &byte in bytes {
-        let index = (register ^ u32::from(byte)) & 0xFF;
+        let index = if making("file_transfer_crc32_indexes_with_the_byte") {
+            u32::from(byte)
+        } else {
+            (register ^ u32::from(byte)) & 0xFF
+        };
         register = (register >> 8) ^ CRC32_TABLE[index as usize];
     }
-    if making("file_transfer_crc32_without_the_final_complement") { register } else { !register }
+    if no_complements || making("file_transfer_crc32_without_the_final_complement") {
+        register
+    } else {
+        !register
+    }
 }
 
 pub fn is_safe_name(name: &str) -> bool {
@@ -166,6 +236,7 @@ pub fn send_file(stream: TcpStream, path: &Path) -> io::Result<u64> {
     if !making("file_transfer_send_forgets_to_rewind")
         && !making("file_transfer_send_ignores_the_answer")
         && !making("file_transfer_send_sends_the_whole_path")
+        && !CRC32_MISTAKES.iter().any(|name| making(name))
     {
         return model::send_file(stream, path);
     }
@@ -210,6 +281,7 @@ fn receiving_mistake() -> bool {
         "file_transfer_name_cut_at_a_space",
     ]
     .iter()
+    .chain(&CRC32_MISTAKES)
     .any(|name| making(name))
 }
 
@@ -266,7 +338,7 @@ fn receive_into(
         let mut data = Vec::new();
         reader.take(header.len).read_to_end(&mut data)?;
         fs::write(&partial, &data)?;
-        if data.len() as u64 != header.len || crc32(0, &data) != header.crc {
+        if data.len() as u64 != header.len || crc_in_pieces(&data) != header.crc {
             let _ = fs::remove_file(&partial);
             return Err(refuse("bad transfer"));
         }
@@ -298,11 +370,17 @@ fn receive_into(
     if data.len() as u64 != header.len && !making("file_transfer_receive_ignores_the_length") {
         return Err(refuse("truncated"));
     }
-    if crc32(0, &data) != header.crc && !making("file_transfer_receive_ignores_the_checksum") {
+    if crc_in_pieces(&data) != header.crc && !making("file_transfer_receive_ignores_the_checksum") {
         return Err(refuse("checksum mismatch"));
     }
     fs::write(&path, &data)?;
     Ok(path)
+}
+
+/// The CRC-32 of `data` computed a piece at a time, as a receiver does while the bytes
+/// come in.
+fn crc_in_pieces(data: &[u8]) -> u32 {
+    data.chunks(16).fold(0, crc32)
 }
 
 pub fn serve(listener: TcpListener, dir: &Path, idle: std::time::Duration) -> io::Result<()> {
