@@ -21,7 +21,13 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     (
         "sender_keeps_the_newline",
-        &["udp_sender::sends_each_line_as_one_datagram", "udp_sender::stops_at_the_end_of_input"],
+        &[
+            "udp_sender::sends_each_line_as_one_datagram",
+            "udp_sender::stops_at_the_end_of_input",
+            "udp_sender::sends_each_line_as_it_is_typed",
+            "udp_sender::refuses_a_line_that_is_not_utf8",
+            "udp_sender::returns_how_many_it_sent",
+        ],
         "without its line ending",
     ),
     ("sender_ignores_bye", &["udp_sender::stops_after_bye"], "stop after `bye`"),
@@ -39,12 +45,20 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     (
         "sender_swallows_bye",
-        &["udp_sender::sends_each_line_as_one_datagram", "udp_sender::stops_after_bye"],
+        &[
+            "udp_sender::sends_each_line_as_one_datagram",
+            "udp_sender::stops_after_bye",
+            "udp_sender::sends_each_line_as_it_is_typed",
+            "udp_sender::returns_how_many_it_sent",
+        ],
         "without sending it",
     ),
     (
         "sender_reads_all_input_first",
-        &["udp_sender::sends_each_line_as_it_is_typed"],
+        &[
+            "udp_sender::sends_each_line_as_it_is_typed",
+            "udp_sender::refuses_a_line_that_is_not_utf8",
+        ],
         "reading the whole input before sending",
     ),
     ("sender_miscounts", &["udp_sender::returns_how_many_it_sent"], "count each datagram"),
