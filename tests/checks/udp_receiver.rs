@@ -333,10 +333,10 @@ fn exits_after_bye(session: &Session) -> Result<(), Failure> {
              datagram carried, `&buf[..len]`"
         } else if line.ends_with(": \n") {
             ZERO_BUFFER
-        } else if let Some(mistake) = prefix_mistake(&line, sender.addr()) {
-            mistake
         } else {
-            "the line for `bye` differs: print it as every other datagram, then stop"
+            prefix_mistake(&line, sender.addr()).unwrap_or(
+                "the line for `bye` differs: print it as every other datagram, then stop",
+            )
         };
         return Err(session.wrong(format!("the line {want:?} before the receiver ends"), mistake));
     }
