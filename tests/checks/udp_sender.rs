@@ -211,6 +211,10 @@ fn datagrams_mistake(got: &[String], want: &[&str]) -> String {
     {
         "stopping at `bye` without sending it: send it, then stop, so that the receiver stops too"
             .to_string()
+    } else if want.contains(&"")
+        && got.iter().map(String::as_str).eq(want.iter().copied().filter(|w| !w.is_empty()))
+    {
+        "skipping empty lines: send every line, an empty one as a datagram of 0 bytes".to_string()
     } else if got.iter().zip(want).any(|(got, want)| got != want && got == want.trim()) {
         "trimming the lines: send each line as it is, without its line ending only".to_string()
     } else if got.len() > want.len() {

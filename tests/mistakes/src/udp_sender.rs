@@ -35,7 +35,10 @@ pub const MISTAKES: &[Mistake] = &[
     ("sender_stops_on_a_trimmed_bye", &["udp_sender::stops_after_bye"], "comparing loosely"),
     (
         "sender_skips_empty_lines",
-        &["udp_sender::sends_an_empty_line_as_an_empty_datagram"],
+        &[
+            "udp_sender::sends_an_empty_line_as_an_empty_datagram",
+            "udp_sender::returns_how_many_it_sent",
+        ],
         "skipping empty lines",
     ),
     (
