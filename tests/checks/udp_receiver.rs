@@ -1,7 +1,7 @@
 //! Checks of the UDP receiver (`exercises/src/udp_receiver.rs`).
 
 use std::io::ErrorKind;
-use std::net::UdpSocket;
+use std::net::{SocketAddr, UdpSocket};
 
 use grader::peer::UdpPeer;
 use grader::{Check, Failure, Session, WAIT};
@@ -24,6 +24,31 @@ fn all_empty(out: &[u8]) -> bool {
 /// The mistake of printing the whole receive buffer: its unused bytes show as `\0`.
 const WHOLE_BUFFER: &str = "printing the whole buffer: only `&buf[..len]` is the datagram, the rest \
                             is left over (zeros, or bytes of an earlier datagram)";
+
+/// What is wrong with the start of `line`, which should be `<from>: `, the sender's whole
+/// address (IP address and port, as `{}` shows a `SocketAddr`) and a colon and a space;
+/// `None` if it starts so. Every line-matching check asks this first, so that a wrong
+/// format is not blamed on one datagram's text.
+fn prefix_mistake(line: &str, from: SocketAddr) -> Option<&'static str> {
+    if line.starts_with(&format!("{from}: ")) {
+        return None;
+    }
+    Some(if line.starts_with(&format!("{}: ", from.ip())) {
+        "the sender's port missing: a line starts with the sender's IP address alone; print the \
+         whole address `recv_from` returned, port included (`{sender}`, not `sender.ip()`)"
+    } else if line.starts_with(&from.to_string()) {
+        "something other than `: ` (a colon and one space) between the sender's address and \
+         the text"
+    } else {
+        "a line format other than `<sender address>: <text>`: the sender's address as `{}` \
+         shows the `SocketAddr` that `recv_from` returned (`127.0.0.1:40612`), then `: `"
+    })
+}
+
+/// [`prefix_mistake`] of the first line of `out` whose start is wrong.
+fn lines_prefix_mistake(out: &[u8], from: SocketAddr) -> Option<&'static str> {
+    String::from_utf8_lossy(out).lines().find_map(|line| prefix_mistake(line, from))
+}
 
 fn binds_the_address_it_is_given(session: &Session) -> Result<(), Failure> {
     expect_two_free_ports(session, "udp_receiver::bind", subject::udp_receiver::bind, |s| {
@@ -63,6 +88,8 @@ fn prints_each_datagram_with_its_sender(session: &Session) -> Result<(), Failure
                 ZERO_BUFFER
             } else if line.contains(&addr.to_string()) {
                 "printing the receiver's own address: print the sender's, which `recv_from` returns"
+            } else if let Some(mistake) = prefix_mistake(&line, peer.addr()) {
+                mistake
             } else if line.trim_end() == want.trim_end() {
                 "a line ending other than a single `\\n`"
             } else if !line.contains(text) {
@@ -207,7 +234,9 @@ fn keeps_long_datagrams_whole(session: &Session) -> Result<(), Failure> {
     if lines != want {
         let cut = lines.len() == want.len()
             && lines.iter().zip(&want).all(|(got, want)| want.starts_with(got));
-        let mistake = if lines[..] == want[..2] {
+        let mistake = if let Some(mistake) = lines_prefix_mistake(out.as_bytes(), from) {
+            mistake
+        } else if lines[..] == want[..2] {
             NO_LINE_FOR_BYE
         } else if cut {
             "a receive buffer smaller than the datagram: on Linux `recv_from` silently drops \
@@ -256,6 +285,8 @@ fn prints_odd_datagrams_as_they_are(session: &Session) -> Result<(), Failure> {
         NO_LINE_FOR_BYE
     } else if all_empty(&out) {
         ZERO_BUFFER
+    } else if let Some(mistake) = lines_prefix_mistake(&out, from) {
+        mistake
     } else if std::str::from_utf8(&out).is_err() {
         "writing the datagram's bytes as they are: show them as text with \
          `String::from_utf8_lossy`, which turns bytes that are not UTF-8 into `�`"
@@ -303,7 +334,9 @@ fn exits_after_bye(session: &Session) -> Result<(), Failure> {
         } else if line.ends_with(": \n") {
             ZERO_BUFFER
         } else {
-            "the line for `bye` differs: print it as every other datagram, then stop"
+            prefix_mistake(&line, sender.addr()).unwrap_or(
+                "the line for `bye` differs: print it as every other datagram, then stop",
+            )
         };
         return Err(session.wrong(format!("the line {want:?} before the receiver ends"), mistake));
     }

@@ -94,7 +94,13 @@ fn send_through_function(
 }
 
 fn returns_how_many_it_sent(session: &Session) -> Result<(), Failure> {
-    for (input, want) in [(&b"one\ntwo\nbye\nafter bye\n"[..], 3), (b"one\r\n\ntwo", 3), (b"", 0)] {
+    let cases: [(&[u8], &[&str]); 3] = [
+        (b"one\ntwo\nbye\nafter bye\n", &["one", "two", "bye"]),
+        (b"one\r\n\ntwo", &["one", "", "two"]),
+        (b"", &[]),
+    ];
+    for (input, datagrams) in cases {
+        let want = datagrams.len();
         let (result, got) = send_through_function(session, input)?;
         match result {
             Ok(count) if count == want && got.len() == want => {}
@@ -108,12 +114,11 @@ fn returns_how_many_it_sent(session: &Session) -> Result<(), Failure> {
                 ));
             }
             Ok(_) => {
+                let got: Vec<String> =
+                    got.iter().map(|d| String::from_utf8_lossy(d).into_owned()).collect();
                 return Err(session.wrong(
-                    format!("{want} datagram(s), and Ok({want}) returned"),
-                    format!(
-                        "{} datagram(s) arrived: see the other checks of send_lines",
-                        got.len()
-                    ),
+                    format!("the datagrams {datagrams:?}, and Ok({want}) returned"),
+                    datagrams_mistake(&got, datagrams),
                 ));
             }
             Err(err) => {
@@ -133,13 +138,20 @@ fn refuses_a_line_that_is_not_utf8(session: &Session) -> Result<(), Failure> {
                     not UTF-8, as the doc says";
     match result {
         Err(err) if err.kind() == ErrorKind::InvalidData && got == [b"one".to_vec()] => Ok(()),
-        Err(err) if err.kind() == ErrorKind::InvalidData => Err(session.wrong(
-            expected,
-            format!(
-                "{} datagram(s) arrived before the error: send each line as it is read",
-                got.len()
-            ),
-        )),
+        Err(err) if err.kind() == ErrorKind::InvalidData => {
+            // What arrived is looked at before how many: a datagram "one\n" did go out in
+            // time, with its line ending.
+            let got: Vec<String> =
+                got.iter().map(|d| String::from_utf8_lossy(d).into_owned()).collect();
+            let mistake = if got.is_empty() {
+                "no datagram arrived before the error: reading the whole input before sending \
+                 (`read_to_string`, or collecting the lines first); send each line as it is read"
+                    .to_string()
+            } else {
+                datagrams_mistake(&got, &["one"])
+            };
+            Err(session.wrong(expected, mistake))
+        }
         Err(err) => Err(session.wrong(
             expected,
             format!(
@@ -177,7 +189,13 @@ fn expect_datagrams(session: &Session, got: &[String], want: &[&str]) -> Result<
     if got == want {
         return Ok(());
     }
-    let mistake = if got.is_empty() {
+    Err(session.wrong(format!("the datagrams {want:?}, in order"), datagrams_mistake(got, want)))
+}
+
+/// What the datagrams `got`, instead of `want`, show: their content first (line endings
+/// kept, several lines in one), then which are missing or too many.
+fn datagrams_mistake(got: &[String], want: &[&str]) -> String {
+    if got.is_empty() {
         "nothing arrived: sending to another address than the one given, or not sending at all"
             .to_string()
     } else if got.iter().any(|d| d.trim_end().contains('\n')) {
@@ -193,6 +211,10 @@ fn expect_datagrams(session: &Session, got: &[String], want: &[&str]) -> Result<
     {
         "stopping at `bye` without sending it: send it, then stop, so that the receiver stops too"
             .to_string()
+    } else if want.contains(&"")
+        && got.iter().map(String::as_str).eq(want.iter().copied().filter(|w| !w.is_empty()))
+    {
+        "skipping empty lines: send every line, an empty one as a datagram of 0 bytes".to_string()
     } else if got.iter().zip(want).any(|(got, want)| got != want && got == want.trim()) {
         "trimming the lines: send each line as it is, without its line ending only".to_string()
     } else if got.len() > want.len() {
@@ -202,8 +224,7 @@ fn expect_datagrams(session: &Session, got: &[String], want: &[&str]) -> Result<
         )
     } else {
         "the lines out of order, changed, or some missing".to_string()
-    };
-    Err(session.wrong(format!("the datagrams {want:?}, in order"), mistake))
+    }
 }
 
 fn sends_each_line_as_one_datagram(session: &Session) -> Result<(), Failure> {
@@ -214,26 +235,39 @@ fn sends_each_line_as_one_datagram(session: &Session) -> Result<(), Failure> {
 fn sends_each_line_as_it_is_typed(session: &Session) -> Result<(), Failure> {
     let receiver = UdpPeer::bind(session, "receiver")?;
     let mut sender = session.start("udp-sender", &receiver.addr().to_string())?;
-    for line in ["hello", "bye"] {
+    for (at, line) in ["hello", "bye"].into_iter().enumerate() {
         sender.type_in(&format!("{line}\n"));
         match receiver.receive() {
             Some((bytes, _)) if bytes == line.as_bytes() => {}
-            Some(_) => {
-                return Err(session.wrong(
-                    format!("the datagram {line:?}"),
-                    "another datagram: see the other checks of send_lines",
-                ));
+            Some((bytes, _)) => {
+                let got = [String::from_utf8_lossy(&bytes).into_owned()];
+                return Err(session
+                    .wrong(format!("the datagram {line:?}"), datagrams_mistake(&got, &[line])));
             }
             None => {
-                let failure = session.wrong(
-                    format!(
-                        "the datagram {line:?} as soon as its line was typed, before the input ends"
-                    ),
-                    "reading the whole input before sending (`read_to_string`, or collecting \
-                     the lines first), so nothing goes out until the input ends; send each line as soon \
-                     as it is read",
+                let expected = format!(
+                    "the datagram {line:?} as soon as its line was typed, before the input ends"
                 );
-                return Err(sender.explain(session, failure));
+                // The line before went out as it was typed: the timing is right, and only
+                // this line is missing.
+                let mistake = if at > 0 && line == "bye" {
+                    "the line `bye` not sent, though the line before it went out as soon as it \
+                     was typed: stopping at `bye` without sending it; send it, then stop, so \
+                     that the receiver stops too"
+                } else {
+                    // The probe, on a failure only: does the datagram come once the input ends?
+                    sender.close_stdin();
+                    session.note("→ stdin closed");
+                    if receiver.receive().is_some() {
+                        "the datagram came only once the input ended: reading the whole input \
+                         before sending (`read_to_string`, or collecting the lines first); send \
+                         each line as soon as it is read"
+                    } else {
+                        "no datagram, even once the input ended: sending to another address \
+                         than the one given, or not sending at all; see the other checks"
+                    }
+                };
+                return Err(sender.explain(session, session.wrong(expected, mistake)));
             }
         }
     }

@@ -27,6 +27,17 @@ pub fn chat_answer(question: &str) -> &'static str {
 /// right program is never held up longer, and never fails for it.
 pub const SPLIT_PAUSE: Duration = Duration::from_millis(300);
 
+/// How long the probe after a silence listens once the check's end has closed its
+/// sending half: the code under test sees the end of input at once, so an answer held
+/// until then comes within a scheduling delay. Spent only on a failure.
+pub const HELD_PROBE: Duration = Duration::from_millis(1000);
+
+/// The diagnosis when the answer came only after the check's end closed its sending half.
+pub const HELD_UNTIL_THE_END: &str = "no answer until the client closed its sending half, \
+    then the answer came: the answers are held back until the connection's end, by writes \
+    through a `BufWriter` that is flushed only when it is dropped (call `flush()` after each \
+    answer), or by reading all the input before answering";
+
 /// One end of a TCP connection, held by the check.
 pub struct TcpPeer {
     name: String,
@@ -120,6 +131,12 @@ impl TcpPeer {
 
     /// Reads up to the next `\n`, or until the connection closes or [`WAIT`] passes.
     pub fn hear(&mut self) -> Heard {
+        self.hear_for(WAIT)
+    }
+
+    /// Reads up to the next `\n`, or until the connection closes or the read timeout set
+    /// on the stream, `wait` for the transcript, passes.
+    fn hear_for(&mut self, wait: Duration) -> Heard {
         let mut bytes = Vec::new();
         let heard = match self.reader.read_until(b'\n', &mut bytes) {
             Ok(_) if bytes.ends_with(b"\n") => {
@@ -138,9 +155,9 @@ impl TcpPeer {
             Heard::Line(line) => format!("← {}", show(line.as_bytes())),
             Heard::Closed(rest) if rest.is_empty() => "← connection closed".to_string(),
             Heard::Closed(rest) => format!("← {} then connection closed", show(rest.as_bytes())),
-            Heard::Silence(rest) if rest.is_empty() => format!("… nothing within {WAIT:?}"),
+            Heard::Silence(rest) if rest.is_empty() => format!("… nothing within {wait:?}"),
             Heard::Silence(rest) => {
-                format!("← {} then nothing within {WAIT:?}", show(rest.as_bytes()))
+                format!("← {} then nothing within {wait:?}", show(rest.as_bytes()))
             }
             Heard::Error(err) => format!("✗ {err}"),
         };
@@ -190,6 +207,7 @@ impl TcpPeer {
             Heard::Silence(rest) if !rest.is_empty() => {
                 "the answer lacks its `\\n`, so the other side cannot know it is complete".into()
             }
+            Heard::Silence(_) if self.held_until_the_end(&want) => HELD_UNTIL_THE_END.into(),
             Heard::Silence(_) => missing(
                 "no answer: writes through a `BufWriter` that is never flushed, a read that waits \
                  for more than one line, or one client served at a time",
@@ -214,6 +232,17 @@ impl TcpPeer {
             ),
         };
         Err(session.wrong(format!("the line {want:?}"), mistake))
+    }
+
+    /// The probe after a silence, run only on a failure: closes our sending half and
+    /// listens for [`HELD_PROBE`]. Whether `want` came only then, which means it was held
+    /// back until the code under test saw the end of our input.
+    fn held_until_the_end(&mut self, want: &str) -> bool {
+        self.finish_sending();
+        let _ = self.stream.set_read_timeout(Some(HELD_PROBE));
+        let heard = self.hear_for(HELD_PROBE);
+        let _ = self.stream.set_read_timeout(Some(WAIT));
+        matches!(heard, Heard::Line(line) if line == want)
     }
 
     /// Expects the other end to close the connection, with nothing more said.
@@ -565,18 +594,40 @@ pub fn many_clients_are_answered(
             let _ = BufReader::new(&stream).take(64).read_until(b'\n', &mut answer);
             if answer != want.as_bytes() {
                 let ending = answer.trim_ascii_end() == want.trim_end().as_bytes();
+                // The probe, on a failure only: an answer held back until the end of input.
+                let held = answer.is_empty() && {
+                    let _ = stream.shutdown(Shutdown::Write);
+                    let _ = stream.set_read_timeout(Some(HELD_PROBE));
+                    let _ = BufReader::new(&stream).take(64).read_until(b'\n', &mut answer);
+                    answer == want.as_bytes()
+                };
                 session.note(format!(
                     "clients 0 to {}: connected, each sent one question (`how are u` if even, \
                      `how old are u` if odd) and stays connected",
                     i
                 ));
-                session.note(format!(
-                    "client {i}: ← {} (waited until {WAIT:?} after the first connection)",
-                    show(&answer)
-                ));
+                if held {
+                    session.note(format!(
+                        "client {i}: … nothing (waited until {WAIT:?} after the first connection)"
+                    ));
+                    session.note(format!("client {i}: → closes its sending half"));
+                    session.note(format!("client {i}: ← {}", show(&answer)));
+                } else {
+                    session.note(format!(
+                        "client {i}: ← {} (waited until {WAIT:?} after the first connection)",
+                        show(&answer)
+                    ));
+                }
+                let mistake = if held {
+                    HELD_UNTIL_THE_END
+                } else if ending {
+                    "an answer that does not end in a single `\\n`"
+                } else {
+                    mistake
+                };
                 return Err(session.wrong(
                     format!("every one of {count} clients connected at once answered within {WAIT:?}, client {i} with {want:?}"),
-                    if ending { "an answer that does not end in a single `\\n`" } else { mistake },
+                    mistake,
                 ));
             }
             all.push(stream);

@@ -16,6 +16,11 @@ pub use solutions::file_server::{
 /// Each mistake made here, the checks that must catch it, and words their message must contain.
 pub const MISTAKES: &[Mistake] = &[
     (
+        "file_server_waits_for_the_close",
+        &["file_server::serves_several_clients_at_once"],
+        "waits for more of the request than it needs",
+    ),
+    (
         "file_server_joins_the_raw_path",
         &[
             "file_server::refuses_dot_dot_in_any_spelling",
@@ -391,7 +396,14 @@ pub fn handle_connection(stream: TcpStream, root: &Path) -> io::Result<()> {
         stream.set_read_timeout(Some(IDLE))?;
     }
     let mut reader = BufReader::new(stream.try_clone()?);
-    let response = match read_request(&mut reader) {
+    let read = if making("file_server_waits_for_the_close") {
+        let mut all = Vec::new();
+        reader.read_to_end(&mut all)?;
+        read_request(&mut io::Cursor::new(all))
+    } else {
+        read_request(&mut reader)
+    };
+    let response = match read {
         Ok(request) => answer(root, &request),
         Err(BadRequest::Malformed(_)) => error_response(BAD_REQUEST),
         Err(BadRequest::UriTooLong) => error_response(URI_TOO_LONG),

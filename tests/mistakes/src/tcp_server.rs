@@ -47,8 +47,15 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     (
         "server_never_flushes",
-        &["tcp_server::answers_line_by_line", "tcp_server::serves_several_clients_at_once"],
-        "BufWriter",
+        &[
+            "tcp_server::answers_line_by_line",
+            "tcp_server::serves_several_clients_at_once",
+            "tcp_server::serves_three_hundred_clients_at_once",
+            "tcp_server::answers_others_while_a_client_stops_reading",
+            "tcp_server::keeps_serving_after_a_client_leaves",
+            "tcp_server::survives_rude_clients",
+        ],
+        "a `BufWriter` that is flushed only when it is dropped",
     ),
     (
         "server_new_reader_per_question",

@@ -75,6 +75,16 @@ pub const MISTAKES: &[Mistake] = &[
         "`String::from_utf8_lossy`",
     ),
     (
+        "receiver_prints_the_ip_only",
+        &[
+            "udp_receiver::prints_each_datagram_with_its_sender",
+            "udp_receiver::keeps_long_datagrams_whole",
+            "udp_receiver::prints_odd_datagrams_as_they_are",
+            "udp_receiver::exits_after_bye",
+        ],
+        "the sender's port missing",
+    ),
+    (
         "receiver_never_stops",
         &["udp_receiver::exits_after_bye", "udp_receiver::keeps_long_datagrams_whole"],
         "does not stop",
@@ -102,8 +112,13 @@ pub fn receive_until_bye(socket: &UdpSocket, out: &mut impl Write) -> io::Result
     }
     loop {
         let (len, sender) = socket.recv_from(&mut buf)?;
-        let shown =
-            if making("receiver_prints_own_address") { socket.local_addr()? } else { sender };
+        let shown = if making("receiver_prints_own_address") {
+            socket.local_addr()?.to_string()
+        } else if making("receiver_prints_the_ip_only") {
+            sender.ip().to_string()
+        } else {
+            sender.to_string()
+        };
         let bytes = if making("receiver_prints_the_whole_buffer") { &buf[..] } else { &buf[..len] };
         let text = if making("receiver_unwraps_utf8") {
             std::str::from_utf8(bytes).unwrap().into()

@@ -21,7 +21,13 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     (
         "sender_keeps_the_newline",
-        &["udp_sender::sends_each_line_as_one_datagram", "udp_sender::stops_at_the_end_of_input"],
+        &[
+            "udp_sender::sends_each_line_as_one_datagram",
+            "udp_sender::stops_at_the_end_of_input",
+            "udp_sender::sends_each_line_as_it_is_typed",
+            "udp_sender::refuses_a_line_that_is_not_utf8",
+            "udp_sender::returns_how_many_it_sent",
+        ],
         "without its line ending",
     ),
     ("sender_ignores_bye", &["udp_sender::stops_after_bye"], "stop after `bye`"),
@@ -29,7 +35,10 @@ pub const MISTAKES: &[Mistake] = &[
     ("sender_stops_on_a_trimmed_bye", &["udp_sender::stops_after_bye"], "comparing loosely"),
     (
         "sender_skips_empty_lines",
-        &["udp_sender::sends_an_empty_line_as_an_empty_datagram"],
+        &[
+            "udp_sender::sends_an_empty_line_as_an_empty_datagram",
+            "udp_sender::returns_how_many_it_sent",
+        ],
         "skipping empty lines",
     ),
     (
@@ -39,12 +48,20 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     (
         "sender_swallows_bye",
-        &["udp_sender::sends_each_line_as_one_datagram", "udp_sender::stops_after_bye"],
+        &[
+            "udp_sender::sends_each_line_as_one_datagram",
+            "udp_sender::stops_after_bye",
+            "udp_sender::sends_each_line_as_it_is_typed",
+            "udp_sender::returns_how_many_it_sent",
+        ],
         "without sending it",
     ),
     (
         "sender_reads_all_input_first",
-        &["udp_sender::sends_each_line_as_it_is_typed"],
+        &[
+            "udp_sender::sends_each_line_as_it_is_typed",
+            "udp_sender::refuses_a_line_that_is_not_utf8",
+        ],
         "reading the whole input before sending",
     ),
     ("sender_miscounts", &["udp_sender::returns_how_many_it_sent"], "count each datagram"),
