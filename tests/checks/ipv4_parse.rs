@@ -11,7 +11,7 @@ use grader::session::Transcript;
 use grader::{Check, Failure, Session, WAIT, texts};
 use subject::ipv4_parse::Ipv4ParseError;
 
-pub const CHECKS: &[Check] = grader::checks!("ipv4_parse": parses_a_dotted_quad, rejects_an_empty_part, rejects_a_leading_zero, rejects_a_non_digit, rejects_a_part_over_255, rejects_too_few_parts, rejects_too_many_parts, agrees_with_std_on_a_table_of_inputs, agrees_with_std_on_every_short_string, agrees_with_std_on_a_random_sample);
+pub const CHECKS: &[Check] = grader::checks!("ipv4_parse": parses_a_dotted_quad, rejects_an_empty_part, rejects_a_leading_zero, rejects_a_non_digit, rejects_a_part_over_255, rejects_too_few_parts, rejects_too_many_parts, reports_the_first_problem_from_the_left, agrees_with_std_on_a_table_of_inputs, agrees_with_std_on_every_short_string, agrees_with_std_on_a_random_sample);
 
 type Parsed = Result<Ipv4Addr, Ipv4ParseError>;
 
@@ -264,6 +264,44 @@ fn rejects_too_many_parts(session: &Session) -> Result<(), Failure> {
         Ipv4ParseError::TooManyParts,
         "these texts go on after four good parts",
     )
+}
+
+/// Texts with a problem in a part and a wrong count of parts too: the error is the first
+/// problem met reading from the left, part by part, as the doc comment of the error type
+/// says, so the part's own problem comes before the count.
+fn reports_the_first_problem_from_the_left(session: &Session) -> Result<(), Failure> {
+    use Ipv4ParseError::{EmptyPart, LeadingZero, NotADigit, OutOfRange, TooManyParts};
+    let cases = [
+        ("a.1.2", NotADigit),
+        ("1.2.x", NotADigit),
+        ("1.x.3.4.5", NotADigit),
+        ("1..2", EmptyPart),
+        ("01.2.3", LeadingZero),
+        ("256.1", OutOfRange),
+        ("1.2.3.04.5", LeadingZero),
+        ("1.2.3.4.x", TooManyParts),
+    ];
+    for (text, want) in cases {
+        let got = parse(session, text)?;
+        if got != Err(want) {
+            let counted =
+                matches!(got, Err(Ipv4ParseError::TooFewParts | Ipv4ParseError::TooManyParts));
+            let mistake = if counted {
+                format!(
+                    "returning {got:?}: counting the parts before reading them; the error is the \
+                     first problem found reading from the left, part by part, and in {text:?} \
+                     that is {want:?}, met before the count is known"
+                )
+            } else {
+                format!(
+                    "returning {got:?}: the error is the first problem found reading from the \
+                     left, part by part"
+                )
+            };
+            return Err(session.wrong(format!("ipv4_parse({text:?}) to be Err({want:?})"), mistake));
+        }
+    }
+    Ok(())
 }
 
 /// Texts on and around every rule of the format.

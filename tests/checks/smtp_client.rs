@@ -559,7 +559,22 @@ fn checks_each_reply_code_exactly(session: &Session) -> Result<(), Failure> {
                  means the server is not waiting for one",
             ),
             other => other,
-        })
+        })?;
+    // 221 is a success of the same class as the 250 that MAIL FROM needs, and means the
+    // server is closing: taken for 250, the client goes on talking to nobody.
+    let options = Options { closes_at_mail: true, ..Options::default() };
+    let (got, seen) = send(session, options, "alice@example.org", "bob@example.com", MESSAGE)?;
+    if !matches!(&got, Err(SmtpError::Refused { reply, .. }) if reply.code == 221) {
+        session.note(format!("send_mail returned {got:?}"));
+        return Err(session.wrong(
+            "Err(Refused { .. code 221 .. }): MAIL FROM needs 250, and the server said 221, \
+             closing",
+            "accepting any reply of the right class (its first digit) for the one the step \
+             needs: each step takes only its own codes (250 for MAIL FROM), and any other, even \
+             a 2xx, ends the attempt with `SmtpError::Refused` and that reply",
+        ));
+    }
+    expect_abort(session, got, &seen, 221, &["EHLO ", "MAIL FROM:"])
 }
 
 fn goes_on_after_251_for_a_recipient(session: &Session) -> Result<(), Failure> {

@@ -32,6 +32,9 @@ pub struct Options {
     pub slow: bool,
     /// Answer an accepted recipient with 251 ("not local; will forward") instead of 250.
     pub forward_recipient: bool,
+    /// Answer `MAIL FROM` with `221` ("closing") and close, instead of 250: a reply of the
+    /// right class (2) that is not the one the step needs.
+    pub closes_at_mail: bool,
 }
 
 impl Default for Options {
@@ -43,6 +46,7 @@ impl Default for Options {
             split: false,
             slow: false,
             forward_recipient: false,
+            closes_at_mail: false,
         }
     }
 }
@@ -263,6 +267,12 @@ fn converse(
                 vec!["250 reference.test".into()]
             }
             ("EHLO" | "HELO", _) => vec!["501 5.5.4 Say who you are".into()],
+            ("MAIL", State::Ready) if options.closes_at_mail => {
+                let closing = "221 2.0.0 reference.test closing connection";
+                seen.replies.push((command.clone(), vec![closing.into()]));
+                c.reply(&[closing])?;
+                return Ok(());
+            }
             ("MAIL", State::Ready) => match path_argument(argument, "FROM:") {
                 Some(_) => {
                     state = State::Mail;

@@ -9,6 +9,11 @@ pub use solutions::ipv4_parse::Ipv4ParseError;
 /// Each mistake made here, the checks that must catch it, and words their message must contain.
 pub const MISTAKES: &[Mistake] = &[
     (
+        "ipparse_counts_parts_first",
+        &["ipv4_parse::reports_the_first_problem_from_the_left"],
+        "counting the parts before reading them",
+    ),
+    (
         "ipparse_fills_missing_parts_with_zero",
         &["ipv4_parse::rejects_too_few_parts"],
         "TooFewParts",
@@ -78,6 +83,13 @@ pub fn ipv4_parse(text: &str) -> Result<Ipv4Addr, Ipv4ParseError> {
         return model::ipv4_parse(text);
     }
     let text = if making("ipparse_trims_spaces") { text.trim() } else { text };
+    if making("ipparse_counts_parts_first") {
+        match text.split('.').count() {
+            ..4 => return Err(Ipv4ParseError::TooFewParts),
+            5.. => return Err(Ipv4ParseError::TooManyParts),
+            _ => {}
+        }
+    }
     let mut parts = text.split('.');
     let mut bytes = [0u8; 4];
     for byte in &mut bytes {

@@ -65,6 +65,11 @@ pub const MISTAKES: &[Mistake] = &[
         "space after the colon",
     ),
     ("smtp_client_skips_ehlo", &["smtp_client::sends_a_message_in_order"], "out of order"),
+    (
+        "smtp_client_accepts_the_class",
+        &["smtp_client::checks_each_reply_code_exactly"],
+        "right class",
+    ),
     ("smtp_client_ehlo_bare_address", &["smtp_client::sends_a_message_in_order"], "in brackets"),
     (
         "smtp_client_succeeds_after_a_refusal",
@@ -165,6 +170,7 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
         "smtp_client_bare_lf",
         "smtp_client_ignores_reply_codes",
         "smtp_client_accepts_any_success",
+        "smtp_client_accepts_the_class",
         "smtp_client_no_quit_on_failure",
         "smtp_client_does_not_wait",
         "smtp_client_speaks_first",
@@ -222,6 +228,8 @@ pub fn send_mail(stream: TcpStream, from: &str, to: &str, message: &[u8]) -> Res
             true
         } else if making("smtp_client_accepts_any_success") {
             (200..400).contains(&reply.code)
+        } else if making("smtp_client_accepts_the_class") {
+            expected.iter().any(|code| code / 100 == reply.code / 100)
         } else {
             expected.contains(&reply.code)
         }
