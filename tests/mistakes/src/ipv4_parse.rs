@@ -85,7 +85,7 @@ pub fn ipv4_parse(text: &str) -> Result<Ipv4Addr, Ipv4ParseError> {
     let text = if making("ipparse_trims_spaces") { text.trim() } else { text };
     if making("ipparse_counts_parts_first") {
         match text.split('.').count() {
-            ..4 => return Err(Ipv4ParseError::TooFewParts),
+            0..=3 => return Err(Ipv4ParseError::TooFewParts),
             5.. => return Err(Ipv4ParseError::TooManyParts),
             _ => {}
         }
