@@ -101,24 +101,33 @@ fn expect_stdout(session: &Session, finished: &Finished, want: &str) -> Result<(
             ))
         };
     }
-    let mistake = if got.contains("\n\n") {
+    let mistake = stdout_mistake(&got, want).unwrap_or(
+        "answers missing, changed or in pieces: read exactly one whole line per question",
+    );
+    Err(session.wrong(format!("exactly {want:?} on stdout"), mistake))
+}
+
+/// The mistake that `got` on stdout, in place of `want`, plainly shows, if any.
+fn stdout_mistake(got: &str, want: &str) -> Option<&'static str> {
+    Some(if got.contains("\n\n") {
         "an extra empty line: the answer read by `read_line` already ends in `\\n`; write it with `write_all` or `write!`, not `writeln!` or `println!`"
     } else if !got.is_empty() && got.replace('\n', "") == want.replace('\n', "") {
         "answers printed without their `\\n`: the answer read by `read_line` ends in `\\n`; \
          write it as it is"
-    } else if want.starts_with(&got) && want[got.len()..] == *"bye\n" {
-        "no answer printed for `bye`: stopping right after sending it; read and print its \
-         answer, then stop"
+    } else if want.starts_with(got) && want[got.len()..] == *"bye\n" {
+        NO_ANSWER_TO_BYE
     } else if got.starts_with(want) {
         "more answers than expected: the client does not stop after `bye`, or at the end of its input"
     } else if got.is_empty() {
         "no answer printed: questions sent without their `\\n` (the server waits for the end of the line), \
          or answers printed to stderr instead of stdout"
     } else {
-        "answers missing, changed or in pieces: read exactly one whole line per question"
-    };
-    Err(session.wrong(format!("exactly {want:?} on stdout"), mistake))
+        return None;
+    })
 }
+
+const NO_ANSWER_TO_BYE: &str = "no answer printed for `bye`: stopping right after sending it; \
+                                read and print its answer, then stop";
 
 fn asks_and_prints_each_answer(session: &Session) -> Result<(), Failure> {
     let finished =
@@ -132,10 +141,17 @@ fn answers_each_question_as_it_is_typed(session: &Session) -> Result<(), Failure
     for (question, answer) in [("how are u", "fine"), ("bye", "bye")] {
         client.type_in(&format!("{question}\n"));
         let line = client.line(session, &format!("the answer {answer:?}")).map_err(|failure| {
-            let mistake = "no answer printed while the input is still open: reading the whole \
-                           input before asking (`read_to_string`, or collecting the lines \
-                           first), or output that is never flushed; ask each question as soon \
-                           as its line is read, and flush each answer";
+            // Once an answer came while the input was open, the input is read line by line
+            // and the output flushed: only the answer to `bye` can be missing for another
+            // reason.
+            let mistake = if question == "bye" {
+                NO_ANSWER_TO_BYE
+            } else {
+                "no answer printed while the input is still open: reading the whole input \
+                 before asking (`read_to_string`, or collecting the lines first), or output \
+                 that is never flushed; ask each question as soon as its line is read, and \
+                 flush each answer"
+            };
             match failure {
                 Failure::Wrong { expected, .. } => session.wrong(expected, mistake),
                 not_done => not_done,
@@ -212,8 +228,12 @@ fn reads_an_answer_split_across_writes(session: &Session) -> Result<(), Failure>
     let finished = finished?;
     expect_stdout(session, &finished, "nicai\nbye\n").map_err(|failure| match failure {
         // Blame the split only if the output is not wrong in a way the other checks name.
-        Failure::Wrong { .. } if !finished.stdout().contains("\n\n") => session
-            .wrong("\"nicai\\nbye\\n\" on stdout, though each answer came in two pieces", ONE_READ),
+        Failure::Wrong { .. } if stdout_mistake(&finished.stdout(), "nicai\nbye\n").is_none() => {
+            session.wrong(
+                "\"nicai\\nbye\\n\" on stdout, though each answer came in two pieces",
+                ONE_READ,
+            )
+        }
         other => other,
     })
 }

@@ -194,6 +194,15 @@ pub fn read_query(bytes: &[u8]) -> Query {
             .push(format!("the query is {} bytes, shorter than the 12-byte header", bytes.len()));
         return query;
     };
+    // RD alone, or one question, with its two bytes the wrong way round.
+    if flags == 0x0001 || qd == 0x0100 {
+        query.problems.push(format!(
+            "the header's numbers are written low byte first (flags {flags:#06x}, QDCOUNT {qd:#06x}): \
+             DNS sends every 16-bit field big-endian, in network byte order (`to_be_bytes`, not \
+             `to_le_bytes`)"
+        ));
+        return query;
+    }
     if flags & 0x8000 != 0 {
         query.problems.push("the QR bit is set: a query has QR = 0".into());
     }
@@ -240,7 +249,12 @@ pub fn read_query(bytes: &[u8]) -> Query {
     match (field(at), field(at + 2)) {
         (Some(qtype), Some(qclass)) => {
             query.qtype = qtype;
-            if qclass != IN {
+            if qclass == IN.swap_bytes() {
+                query.problems.push(format!(
+                    "QTYPE {qtype:#06x} and QCLASS {qclass:#06x} are written low byte first: DNS \
+                     sends every 16-bit field big-endian (`to_be_bytes`)"
+                ));
+            } else if qclass != IN {
                 query.problems.push(format!("QCLASS is {qclass}, not 1 (IN)"));
             }
             if at + 4 != bytes.len() {

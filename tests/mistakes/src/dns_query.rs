@@ -15,6 +15,11 @@ pub use solutions::dns_query::{
 /// Each mistake made here, the checks that must catch it, and words their message must contain.
 pub const MISTAKES: &[Mistake] = &[
     (
+        "dns_query_header_little_endian",
+        &["dns_query::prints_one_address_per_line", "dns_query::ignores_replies_with_another_id"],
+        "low byte first",
+    ),
+    (
         "dns_record_data_indexed",
         &["dns_query::refuses_a_reply_cut_short_at_any_byte"],
         "`msg.get(a..b)`",
@@ -215,7 +220,11 @@ pub fn build_query(id: u16, name: &str, qtype: u16) -> Result<Vec<u8>, DnsError>
     let flags = if making("dns_forgets_rd") { 0 } else { FLAG_RD };
     let mut msg = Vec::new();
     for field in [id, flags, 1, 0, 0, 0] {
-        msg.extend_from_slice(&field.to_be_bytes());
+        if making("dns_query_header_little_endian") {
+            msg.extend_from_slice(&field.to_le_bytes());
+        } else {
+            msg.extend_from_slice(&field.to_be_bytes());
+        }
     }
     if making("dns_build_query_drops_the_error") {
         let _ = encode_name(name, &mut msg);

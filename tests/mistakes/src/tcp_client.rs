@@ -68,7 +68,12 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     (
         "client_skips_the_answer_to_bye",
-        &["tcp_client::asks_and_prints_each_answer", "tcp_client::stops_after_bye"],
+        &[
+            "tcp_client::asks_and_prints_each_answer",
+            "tcp_client::stops_after_bye",
+            "tcp_client::answers_each_question_as_it_is_typed",
+            "tcp_client::reads_an_answer_split_across_writes",
+        ],
         "no answer printed for `bye`",
     ),
     ("client_keeps_the_cr", &["tcp_client::sends_each_line_as_it_is"], "`\\r`"),
