@@ -256,7 +256,11 @@ fn builds_a_query_as_rfc_1035_lays_it_out(session: &Session) -> Result<(), Failu
         })?;
         session.note(format!("build_query({id:#06x}, {name:?}, {qtype}) = {}", hex(&got)));
         if got != want {
-            let mistake = if got.len() < 12 || got[..2] != want[..2] {
+            let swapped = |at: usize| got.get(at..at + 2) == Some(&[want[at + 1], want[at]][..]);
+            let mistake = if got.len() >= 12 && (0..12).step_by(2).all(swapped) {
+                "every header field written low byte first: DNS sends each 16-bit number \
+                 big-endian, in network byte order (`to_be_bytes`, not `to_le_bytes`)"
+            } else if got.len() < 12 || got[..2] != want[..2] {
                 "the ID is not the first two bytes, big-endian (`to_be_bytes`)"
             } else if got[2..4] != want[2..4] {
                 "the flags are not 0x0100: a query has QR = 0, opcode 0, and RD (recursion desired) set"

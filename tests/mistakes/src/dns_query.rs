@@ -16,7 +16,11 @@ pub use solutions::dns_query::{
 pub const MISTAKES: &[Mistake] = &[
     (
         "dns_query_header_little_endian",
-        &["dns_query::prints_one_address_per_line", "dns_query::ignores_replies_with_another_id"],
+        &[
+            "dns_query::builds_a_query_as_rfc_1035_lays_it_out",
+            "dns_query::prints_one_address_per_line",
+            "dns_query::ignores_replies_with_another_id",
+        ],
         "low byte first",
     ),
     (
