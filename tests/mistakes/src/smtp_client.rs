@@ -25,6 +25,7 @@ pub const MISTAKES: &[Mistake] = &[
             "smtp_client::goes_on_after_251_for_a_recipient",
             "smtp_client::sends_the_body_dot_stuffed",
             "smtp_client::reports_a_failure_with_one_line_and_a_nonzero_exit",
+            "smtp_client::checks_each_reply_code_exactly",
         ],
         "250-",
     ),
