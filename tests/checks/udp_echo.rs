@@ -124,7 +124,20 @@ fn serve_returns_its_own_errors(session: &Session) -> Result<(), Failure> {
         }
         Err(err) => Err(session.wrong(
             "serve to return the read timeout's error (WouldBlock or TimedOut)",
-            format!("it returned another error, {err}: return the error as it came"),
+            // EMSGSIZE: sending more bytes than a datagram holds, such as the whole buffer.
+            if err.raw_os_error() == Some(90) || err.to_string().contains("too long") {
+                format!(
+                    "it returned the error {err} from sending the echo of 5 bytes: sending the \
+                     whole buffer instead of the bytes received; echo `&buf[..len]`, with the \
+                     `len` that `recv_from` returned"
+                )
+            } else {
+                format!(
+                    "it returned another error, {err}: the read timeout's error changed on its \
+                     way out (return it as it came), or echoing the one datagram failed (see \
+                     the other checks of echo_one)"
+                )
+            },
         )),
         Ok(()) => Err(session.wrong(
             "serve to return the read timeout's error, not Ok",
