@@ -237,12 +237,7 @@ fn expect_error_then_close(
                  lossily (`from_utf8_lossy`); it is `Line::NotUtf8`, answered with the error line",
             ));
         }
-        Heard::Line(got) => {
-            return Err(session.wrong(
-                expected,
-                format!("a different line, {got:?}: use the constant, with a `\\n`"),
-            ));
-        }
+        Heard::Line(got) => return Err(session.wrong(expected, different_line(&got, line))),
         Heard::Silence(rest) | Heard::Closed(rest) if rest == line => {
             return Err(
                 session.wrong(expected, "the error line lacks its `\\n`: write it with one")
@@ -252,6 +247,29 @@ fn expect_error_then_close(
         Heard::Closed(_) | Heard::Error(_) => return Err(session.wrong(expected, if_closed)),
     }
     client.expect_closed(session, &format!("{line:?}"))
+}
+
+/// Why the server wrote `got` where the error line `line` was due: another of the error
+/// lines means it judged the line by another rule, which says what it did.
+fn different_line(got: &str, line: &str) -> String {
+    use subject::chat_server::{NOT_UTF8, TIMED_OUT, TOO_LONG};
+    let got = got.trim_end_matches('\n');
+    match (got, line) {
+        (TIMED_OUT, TOO_LONG) => format!(
+            "{got:?}, the timeout's line, for a line too long: the read went on past MAX_LINE \
+             bytes, waiting for the line's end, until the deadline; stop reading at MAX_LINE \
+             bytes (`take`) and answer at once"
+        ),
+        (TOO_LONG, TIMED_OUT) => format!(
+            "{got:?} when the time was up: the bytes that trickled in were counted as one line \
+             too long; the deadline is what ended it, so write {TIMED_OUT:?}"
+        ),
+        (NOT_UTF8, _) | (TOO_LONG, _) | (TIMED_OUT, _) => format!(
+            "{got:?}, another error line: the line was judged by another rule than the one it \
+             breaks; see the checks of that rule"
+        ),
+        _ => format!("a different line, {got:?}: use the constant, with a `\\n`"),
+    }
 }
 
 /// Closing without the error line, when the rule broken is a line's.
@@ -314,10 +332,9 @@ fn answers_a_line_too_long_with_an_error_and_closes(session: &Session) -> Result
             ));
         }
         Heard::Line(got) => {
-            return Err(session.wrong(
-                format!("the error line {line:?}"),
-                format!("a different line, {got:?}: use the constant, with a `\\n`"),
-            ));
+            return Err(
+                session.wrong(format!("the error line {line:?}"), different_line(&got, line))
+            );
         }
         Heard::Closed(_) | Heard::Error(_) => {
             return Err(handler.explain(

@@ -39,8 +39,11 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     (
         "chat_server_checks_length_after_reading",
-        &["chat_server::stops_reading_a_huge_line_at_the_limit"],
-        "before checking its length",
+        &[
+            "chat_server::stops_reading_a_huge_line_at_the_limit",
+            "chat_server::answers_a_line_too_long_with_an_error_and_closes",
+        ],
+        "MAX_LINE",
     ),
     (
         "chat_server_limit_off_by_one",
