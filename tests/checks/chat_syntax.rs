@@ -195,6 +195,22 @@ fn refuses_to_encode_an_over_long_message(session: &Session) -> Result<(), Failu
     Ok(())
 }
 
+/// The mistake when the text came out right but not the count of bytes used: the one
+/// thing that is wrong then, whatever else a check is about.
+fn miscounted(got: &Decoded, text: &str, used: usize) -> Option<&'static str> {
+    match got {
+        Ok((t, u)) if t == text && *u + 1 == used => Some(
+            "not counting the `\\n` in the bytes used: the caller would find the `\\n` again and \
+             take it for an empty line",
+        ),
+        Ok((t, u)) if t == text && *u != used => Some(
+            "a wrong count of bytes used: count the bytes of the line, its `\\r` and `\\n` \
+             included, not characters",
+        ),
+        _ => None,
+    }
+}
+
 fn decodes_a_line_and_says_how_many_bytes_it_used(session: &Session) -> Result<(), Failure> {
     let cases: [(&[u8], &str, usize); 3] = [
         (b"how are u\n", "how are u", 10),
@@ -272,9 +288,11 @@ fn keeps_the_text_exactly_as_sent(session: &Session) -> Result<(), Failure> {
         if got != Ok((text.to_string(), used)) {
             return Err(session.wrong(
                 format!("decode({}) to be Ok(({text:?}, {used}))", show_bytes(bytes)),
-                "trimming more than the line ending: `trim`, `trim_end` or `trim_end_matches` take \
-                 spaces, tabs or every `\\r`; the syntax drops exactly the `\\n` and one `\\r` just \
-                 before it (`strip_suffix`), and leaves the rest to the next layer",
+                miscounted(&got, text, used).unwrap_or(
+                    "trimming more than the line ending: `trim`, `trim_end` or `trim_end_matches` \
+                     take spaces, tabs or every `\\r`; the syntax drops exactly the `\\n` and one \
+                     `\\r` just before it (`strip_suffix`), and leaves the rest to the next layer",
+                ),
             ));
         }
     }
@@ -305,7 +323,9 @@ fn leaves_the_bytes_after_the_first_line(session: &Session) -> Result<(), Failur
                     "taking the last `\\n` instead of the first, or the whole buffer: decode only up \
                      to the first `\\n`"
                 }
-                Ok(_) => "returning something other than the first line and the bytes it used",
+                Ok(_) => miscounted(&got, text, used).unwrap_or(
+                    "returning something other than the first line and the bytes it used",
+                ),
                 Err(_) => {
                     "refusing a buffer whose first line is fine: look only up to the first `\\n`"
                 }
@@ -358,11 +378,16 @@ fn accepts_a_line_exactly_at_the_limit(session: &Session) -> Result<(), Failure>
                         "decode({}) to be Ok with {text_len} bytes of text and {MAX_LINE_LEN} bytes used",
                         show_bytes(&bytes)
                     ),
-                    if got == Err(SyntaxError::TooLong) {
-                        "an off-by-one limit: a line of exactly MAX_LINE_LEN bytes, its ending \
-                         included, is allowed; only more is too long"
-                    } else {
-                        "mishandling a line at the limit"
+                    match &got {
+                        Err(SyntaxError::TooLong) => {
+                            "an off-by-one limit: a line of exactly MAX_LINE_LEN bytes, its ending \
+                             included, is allowed; only more is too long"
+                        }
+                        Ok((text, _)) if text.len() == text_len => {
+                            "a wrong count of bytes used (the text is right): count the bytes of \
+                             the line, its `\\r` and `\\n` included"
+                        }
+                        _ => "mishandling a line at the limit",
                     },
                 ));
             }
@@ -453,7 +478,14 @@ fn rejects_bad_utf8(session: &Session) -> Result<(), Failure> {
     if got != Ok(("ok é ü 漢 🦀".to_string(), good.len())) {
         return Err(session.wrong(
             format!("decode({}) to be Ok: it is good UTF-8", show_bytes(good)),
-            "refusing bytes above 0x7f: UTF-8 is more than ASCII; let `std::str::from_utf8` judge",
+            match &got {
+                Err(_) => {
+                    "refusing bytes above 0x7f: UTF-8 is more than ASCII; let \
+                     `std::str::from_utf8` judge"
+                }
+                Ok(_) => miscounted(&got, "ok é ü 漢 🦀", good.len())
+                    .unwrap_or("a different text: keep the line's characters as they came"),
+            },
         ));
     }
     Ok(())

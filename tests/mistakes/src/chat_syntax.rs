@@ -24,7 +24,12 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     (
         "chat_syntax_used_without_the_newline",
-        &["chat_syntax::decodes_a_line_and_says_how_many_bytes_it_used"],
+        &[
+            "chat_syntax::decodes_a_line_and_says_how_many_bytes_it_used",
+            "chat_syntax::keeps_the_text_exactly_as_sent",
+            "chat_syntax::leaves_the_bytes_after_the_first_line",
+            "chat_syntax::rejects_bad_utf8",
+        ],
         "not counting the `\\n` in the bytes used",
     ),
     (
