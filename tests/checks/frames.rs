@@ -185,7 +185,21 @@ fn expect_parse(
     want: Result<Frame, FrameError>,
     mistake: impl FnOnce(&Result<Frame, FrameError>) -> String,
 ) -> Result<(), Failure> {
-    let got = parse(session, what, bytes)?;
+    let got = parse(session, what, bytes).map_err(|failure| match failure {
+        // A panic where lengths that do not fit are due an error: one was used unchecked.
+        Failure::Wrong { expected, .. }
+            if want == Err(FrameError::BadLength) && expected.contains("not to panic") =>
+        {
+            session.wrong(
+                format!("parse({what}) = Err(BadLength), not a panic"),
+                "a panic on lengths that do not fit: a length read from the frame was used to \
+                 slice or subtract before it was checked; the IPv4 total length must leave room \
+                 for the IPv4 header and the 8-byte UDP header (at least IHL × 4 + 8), and the \
+                 UDP length must be at least 8 and match; check them first and return BadLength",
+            )
+        }
+        failure => failure,
+    })?;
     if got != want {
         let mistake = mistake(&got);
         return Err(session.wrong(format!("parse({what}) = {}", show_result(&want)), mistake));
