@@ -265,7 +265,46 @@ fn expect_response(
     Ok(got)
 }
 
+/// The words for a reader that matches field names case-sensitively.
+const NAMES_BY_CASE: &str = "field names matched case-sensitively: the same response read \
+    differently with `Content-Length`, `content-length` and `CONTENT-LENGTH`, so a framing field \
+    in another spelling is missed and the body read wrongly; names are case-insensitive \
+    (RFC 9110, section 5.1): compare them with `eq_ignore_ascii_case`";
+
+/// After a failure, whether the reader finds `Content-Length` in one spelling and not in
+/// another; if so, that is the cause, whatever this check is about.
+fn names_probed(session: &Session, result: Result<(), Failure>) -> Result<(), Failure> {
+    let Err(Failure::Wrong { expected, mistake }) = result else {
+        return result;
+    };
+    let mut bodies = Vec::new();
+    for name in ["Content-Length", "content-length", "CONTENT-LENGTH"] {
+        // Two bytes past the length, then the close: read by the length, the body is
+        // `hello`; with the length missed, it runs to the close.
+        let response = pieces(&[&format!("HTTP/1.1 200 OK\r\n{name}: 5\r\n\r\nhelloXX")]);
+        let Ok(stream) = fed_stream(session, "probe", response, Then::Close) else {
+            break;
+        };
+        let got = session.call("http_client::read_response", WAIT, move || {
+            subject::http_client::read_response(&mut BufReader::new(stream))
+        });
+        match got {
+            Ok(Ok(response)) => bodies.push(response.body),
+            _ => break,
+        }
+    }
+    if bodies.len() == 3 && bodies.iter().any(|b| *b != bodies[0]) {
+        session.note("a probe: the same response with `Content-Length` spelled three ways");
+        return Err(session.wrong(expected, NAMES_BY_CASE));
+    }
+    Err(Failure::Wrong { expected, mistake })
+}
+
 fn reads_a_body_by_content_length(session: &Session) -> Result<(), Failure> {
+    names_probed(session, reads_a_body_by_content_length_steps(session))
+}
+
+fn reads_a_body_by_content_length_steps(session: &Session) -> Result<(), Failure> {
     let body = "first line\r\n\r\nafter a blank line";
     let response = pieces(&[
         "HTTP/1.1 2",
@@ -369,6 +408,10 @@ fn chunked_mistake(
 }
 
 fn decodes_a_chunked_body(session: &Session) -> Result<(), Failure> {
+    names_probed(session, decodes_a_chunked_body_steps(session))
+}
+
+fn decodes_a_chunked_body_steps(session: &Session) -> Result<(), Failure> {
     // 26 bytes (0x1a) with a blank line inside, then 10 bytes (0xA) that look like an end.
     let (first, second) = ("line one\r\n\r\nline three!!\r\n", "ends 0\r\n\r\n");
     let response = pieces(&[
@@ -402,6 +445,10 @@ fn decodes_a_chunked_body(session: &Session) -> Result<(), Failure> {
 }
 
 fn reads_chunk_extensions_and_trailers(session: &Session) -> Result<(), Failure> {
+    names_probed(session, reads_chunk_extensions_and_trailers_steps(session))
+}
+
+fn reads_chunk_extensions_and_trailers_steps(session: &Session) -> Result<(), Failure> {
     let response = pieces(&[
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: Expires, X-Checksum\r\n\r\n",
         "5;name=value\r\nhello\r\n",
@@ -468,6 +515,10 @@ fn reads_a_body_until_the_connection_closes(session: &Session) -> Result<(), Fai
 }
 
 fn reads_no_body_after_204_or_304(session: &Session) -> Result<(), Failure> {
+    names_probed(session, reads_no_body_after_204_or_304_steps(session))
+}
+
+fn reads_no_body_after_204_or_304_steps(session: &Session) -> Result<(), Failure> {
     for (head, headers) in [
         ("HTTP/1.1 204 No Content\r\nX-Note: nothing\r\n\r\n", ("X-Note", "nothing")),
         ("HTTP/1.1 304 Not Modified\r\nContent-Length: 120\r\n\r\n", ("Content-Length", "120")),
@@ -503,6 +554,10 @@ fn reads_no_body_after_204_or_304(session: &Session) -> Result<(), Failure> {
 }
 
 fn reports_a_body_cut_short(session: &Session) -> Result<(), Failure> {
+    names_probed(session, reports_a_body_cut_short_steps(session))
+}
+
+fn reports_a_body_cut_short_steps(session: &Session) -> Result<(), Failure> {
     for response in [
         "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly twenty bytes...",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nshort",
@@ -541,6 +596,10 @@ fn reports_a_body_cut_short(session: &Session) -> Result<(), Failure> {
 }
 
 fn rejects_a_malformed_response(session: &Session) -> Result<(), Failure> {
+    names_probed(session, rejects_a_malformed_response_steps(session))
+}
+
+fn rejects_a_malformed_response_steps(session: &Session) -> Result<(), Failure> {
     for (response, what) in [
         (
             "HTTP/1.1 20\u{e9} OK\r\n\r\n",
@@ -613,6 +672,10 @@ fn rejects_a_malformed_response(session: &Session) -> Result<(), Failure> {
 }
 
 fn fetches_a_url_and_prints_the_response(session: &Session) -> Result<(), Failure> {
+    names_probed(session, fetches_a_url_and_prints_the_response_steps(session))
+}
+
+fn fetches_a_url_and_prints_the_response_steps(session: &Session) -> Result<(), Failure> {
     let response = pieces(&[
         "HTTP/1.1 200 OK\r",
         "\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\n",

@@ -419,9 +419,11 @@ impl Session {
         if status.code().is_none() {
             return Err(self.wrong(
                 "the program to end by itself",
-                "a loop that does not stop after `bye` or at the end of the input, or a read that \
-                 waits for an answer that never comes: perhaps because the question was never \
-                 sent (written to a `BufWriter` on the socket that is not flushed)",
+                "it was still running: a loop that does not stop at the end of its input (or, in \
+                 the chat programs, after `bye`), or a read that waits for what never comes (an \
+                 answer to a request still held in a `BufWriter` that is never flushed, or the \
+                 end of a connection that the other side keeps open); its transcript above shows \
+                 where it stopped",
             ));
         }
         Ok(finished)

@@ -59,11 +59,8 @@ pub const MISTAKES: &[Mistake] = &[
         &["file_transfer::file_receive_serves_senders_at_once"],
         "no answer even to a sender alone",
     ),
-    (
-        "file_transfer_receive_data_from_the_raw_stream",
-        &["file_transfer::transfers_a_file_between_the_two_programs"],
-        "nor to a reference sender",
-    ),
+    // Not `transfers_a_file_between_the_two_programs`: whether the real sender's header and
+    // data reach the receiver in one read (and so whether bytes are lost) is up to timing.
     (
         "file_transfer_crc32_restarts_each_call",
         &["file_transfer::computes_crc32_of_known_inputs"],

@@ -53,7 +53,12 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     (
         "http_client_case_sensitive_names",
-        &["http_client::matches_header_names_in_any_case"],
+        &[
+            "http_client::matches_header_names_in_any_case",
+            "http_client::reads_a_body_by_content_length",
+            "http_client::reports_a_body_cut_short",
+            "http_client::rejects_a_malformed_response",
+        ],
         "case-sensitively",
     ),
     (
