@@ -119,18 +119,24 @@ impl Session {
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, Failure> {
         let (tx, rx) = mpsc::channel();
-        let spawned = thread::Builder::new().name(format!("calling {what}")).spawn(move || {
+        let job: Job = Box::new(move || {
             let _ = tx.send(catch_panic(f));
         });
-        if let Err(err) = spawned {
+        if let Err(err) = Caller::run(job) {
             return Err(self.wrong(
                 format!("{what} to run"),
                 format!("the grader could not start a thread: {err}"),
             ));
         }
         match rx.recv_timeout(wait) {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(panic)) => Err(self.panicked(what, panic)),
+            Ok(result) => {
+                // The caller is free again: the next call of this check thread may use it.
+                Caller::release();
+                match result {
+                    Ok(value) => Ok(value),
+                    Err(panic) => Err(self.panicked(what, panic)),
+                }
+            }
             Err(_) => {
                 // A machine loaded far beyond two CPU hogs can hold even a `todo!()` back
                 // that long: a little more time tells a stub, which must read "not done
@@ -245,6 +251,62 @@ impl Panic {
     /// Whether this is an untouched `todo!()` (or `unimplemented!()`).
     pub fn is_todo(&self) -> bool {
         is_todo_message(&self.message)
+    }
+}
+
+/// A call into the code under test, as the thread that runs it takes it.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The thread that runs a check thread's calls into the code under test, one after the
+/// other. Starting a thread for every call cost more than most calls themselves (a run
+/// makes about two thousand); a call that does not return in time keeps its thread,
+/// and the next call starts a new one.
+struct Caller {
+    jobs: mpsc::Sender<Job>,
+}
+
+thread_local! {
+    /// This check thread's caller, when it is free; `None` while a call runs on it.
+    static CALLER: RefCell<Option<Caller>> = const { RefCell::new(None) };
+    /// The caller that runs the current call, until it returns.
+    static BUSY: RefCell<Option<Caller>> = const { RefCell::new(None) };
+}
+
+impl Caller {
+    /// Hands `job` to this check thread's free caller, or to a new one.
+    fn run(job: Job) -> std::io::Result<()> {
+        let caller = match CALLER.take() {
+            Some(caller) => caller,
+            None => {
+                let (jobs, queue) = mpsc::channel::<Job>();
+                thread::Builder::new().name("calling the code under test".into()).spawn(
+                    move || {
+                        for job in queue {
+                            job();
+                        }
+                    },
+                )?;
+                Caller { jobs }
+            }
+        };
+        match caller.jobs.send(job) {
+            Ok(()) => {
+                BUSY.set(Some(caller));
+                Ok(())
+            }
+            Err(mpsc::SendError(job)) => {
+                // Its thread has ended (it cannot, but then a new one does the work).
+                Caller::run(job)
+            }
+        }
+    }
+
+    /// The current call returned: its caller is free for the next one. (A call that did
+    /// not return leaves its caller busy, and it is forgotten when the next call starts.)
+    fn release() {
+        if let Some(caller) = BUSY.take() {
+            CALLER.set(Some(caller));
+        }
     }
 }
 
