@@ -254,6 +254,8 @@ fn sends_each_line_as_it_is_typed(session: &Session) -> Result<(), Failure> {
                     "the line `bye` not sent, though the line before it went out as soon as it \
                      was typed: stopping at `bye` without sending it; send it, then stop, so \
                      that the receiver stops too"
+                } else if !sender.is_running() {
+                    "the program ended before sending it: its stderr above says why"
                 } else {
                     // The probe, on a failure only: does the datagram come once the input ends?
                     sender.close_stdin();
