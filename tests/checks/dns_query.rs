@@ -561,6 +561,35 @@ fn misreads_replies(session: &Session, good: Option<(&str, Vec<u8>)>) -> Option<
             }
         }
     }
+    // One A record with its name in full, after no question and after one: if only the
+    // second is misread, the question is skipped wrongly.
+    let record: &[u8] = &[
+        4, b'h', b'o', b's', b't', 7, b'e', b'x', b'a', b'm', b'p', b'l', b'e', 4, b't', b'e',
+        b's', b't', 0, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x01, 0x2c, 0x00, 0x04, 192, 0, 2, 10,
+    ];
+    let bare = [&[0x12, 0x34, 0x85, 0x80, 0, 0, 0, 1, 0, 0, 0, 0][..], record].concat();
+    let asked =
+        [&[0x12, 0x34, 0x85, 0x80, 0, 1, 0, 1, 0, 0, 0, 0][..], &CAPTURED_A[12..34], record]
+            .concat();
+    let read = |msg: Vec<u8>| {
+        session
+            .call("dns_query::parse_response", WAIT, move || {
+                subject::dns_query::parse_response(&msg).map(|r| r.answers)
+            })
+            .ok()
+    };
+    let (without, with) = (read(bare)?, read(asked)?);
+    session.note(format!(
+        "to find the cause: one A record read after no question: {without:?}; after one: {with:?}"
+    ));
+    if without.is_ok() && with.as_ref().ok() != without.as_ref().ok() {
+        return Some(
+            "a reply with one question is misread where the same reply without it is read \
+             right: the question is skipped wrongly; skip QDCOUNT questions, each a name (read \
+             with read_name, which gives where it ends) and then 4 bytes, QTYPE and QCLASS"
+                .into(),
+        );
+    }
     let (what, msg) = good?;
     let got = session
         .call("dns_query::parse_response", WAIT, move || subject::dns_query::parse_response(&msg))
@@ -585,8 +614,8 @@ fn unless_misread(
 ) -> String {
     match misreads_replies(session, good) {
         Some(cause) => format!(
-            "it returned the error {err} for a well-formed reply: the fault is in reading \
-             replies, not in {angle}: {cause}"
+            "it returned the error {err} for a well-formed reply, which points to how replies \
+             are read rather than to {angle}: {cause}"
         ),
         None => mistake,
     }

@@ -15,6 +15,11 @@ pub use solutions::dns_query::{
 /// Each mistake made here, the checks that must catch it, and words their message must contain.
 pub const MISTAKES: &[Mistake] = &[
     (
+        "dns_question_skipped_short",
+        &["dns_query::reads_past_every_question", "dns_query::prints_one_address_per_line"],
+        "the question is skipped wrongly",
+    ),
+    (
         "dns_query_header_little_endian",
         &[
             "dns_query::builds_a_query_as_rfc_1035_lays_it_out",
@@ -390,6 +395,7 @@ pub fn parse_response(msg: &[u8]) -> Result<Response, DnsError> {
         "dns_one_question_assumed",
         "dns_name_ends_after_the_jump_in_replies",
         "dns_record_data_indexed",
+        "dns_question_skipped_short",
     ];
     if !own.iter().any(|m| making(m)) {
         return model::parse_response(msg);
@@ -398,7 +404,7 @@ pub fn parse_response(msg: &[u8]) -> Result<Response, DnsError> {
     let mut at = HEADER_LEN;
     let questions = if making("dns_one_question_assumed") { 1 } else { header.questions };
     for _ in 0..questions {
-        at = read_name(msg, at)?.1 + 4;
+        at = read_name(msg, at)?.1 + if making("dns_question_skipped_short") { 2 } else { 4 };
     }
     let mut answers = Vec::new();
     for _ in 0..header.answers {
