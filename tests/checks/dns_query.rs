@@ -612,6 +612,16 @@ fn unless_misread(
     angle: &str,
     mistake: String,
 ) -> String {
+    // An RCODE no 4 bits can hold: read with a wider mask, it took other flags in.
+    if let DnsError::ErrorCode(code) = err {
+        if u32::from(*code) > 15 {
+            return format!(
+                "it returned the error {err} for a well-formed reply whose RCODE is 0: RCODE is \
+                 the low 4 bits of the flags (`flags & 0x000f`); a wider mask takes the RA or Z \
+                 bits in, and a good answer reads as an error"
+            );
+        }
+    }
     match misreads_replies(session, good) {
         Some(cause) => format!(
             "it returned the error {err} for a well-formed reply, which points to how replies \

@@ -122,6 +122,14 @@ pub const MISTAKES: &[Mistake] = &[
     ("dns_restarts_the_timeout", &["dns_query::gives_up_after_the_timeout"], "starts again"),
     ("dns_demands_zero_z_bits", &["dns_query::ignores_the_z_ad_and_cd_bits"], "only bit 6 is Z"),
     (
+        "dns_rcode_wide_mask",
+        &[
+            "dns_query::ignores_replies_with_another_id",
+            "dns_query::ignores_replies_from_other_addresses",
+        ],
+        "low 4 bits of the flags",
+    ),
+    (
         "dns_rcode_with_the_z_bits",
         &["dns_query::ignores_the_z_ad_and_cd_bits"],
         "low four bits only",
@@ -462,6 +470,8 @@ pub fn addresses(msg: &[u8], qtype: u16) -> Result<Vec<IpAddr>, DnsError> {
     }
     let rcode = if making("dns_rcode_with_the_z_bits") {
         (header.flags & 0x7f) as u8
+    } else if making("dns_rcode_wide_mask") {
+        (header.flags & 0xff) as u8
     } else {
         header.rcode()
     };
