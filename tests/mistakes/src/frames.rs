@@ -32,6 +32,11 @@ pub const MISTAKES: &[Mistake] = &[
         "20-byte IPv4 header only",
     ),
     (
+        "frames_ip_checksum_over_packet",
+        &["frames::round_trips_edge_values"],
+        "build wrote a wrong IPv4 header checksum",
+    ),
+    (
         "frames_no_padding",
         &["frames::pads_short_frames_to_60_bytes", "frames::builds_captured_frames_byte_for_byte"],
         "pad with zero bytes",
