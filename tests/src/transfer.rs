@@ -220,10 +220,25 @@ pub struct ReferenceSender(JoinHandle<Answer>);
 
 impl ReferenceSender {
     /// Sends `transfer` over `stream` in pieces of odd sizes, then waits for the answer.
-    pub fn start(log: &Transcript, mut stream: TcpStream, transfer: Transfer) -> ReferenceSender {
+    pub fn start(log: &Transcript, stream: TcpStream, transfer: Transfer) -> ReferenceSender {
+        ReferenceSender::sending(log, stream, transfer, send_in_odd_pieces)
+    }
+
+    /// Sends `transfer` over `stream` in one write, then waits for the answer: for checks
+    /// of what the header says, where pieces would only add their pauses.
+    pub fn start_whole(log: &Transcript, stream: TcpStream, transfer: Transfer) -> ReferenceSender {
+        ReferenceSender::sending(log, stream, transfer, send_whole)
+    }
+
+    fn sending(
+        log: &Transcript,
+        mut stream: TcpStream,
+        transfer: Transfer,
+        send: fn(&Transcript, &mut TcpStream, &Transfer) -> io::Result<()>,
+    ) -> ReferenceSender {
         let log = log.clone();
         ReferenceSender(thread::spawn(move || {
-            let sent = send_in_odd_pieces(&log, &mut stream, &transfer);
+            let sent = send(&log, &mut stream, &transfer);
             if let Err(err) = sent {
                 log.note(format!("sender: ✗ send failed: {err}"));
             }
@@ -241,6 +256,18 @@ impl ReferenceSender {
     pub fn answer(self) -> Answer {
         self.0.join().unwrap_or(Answer::Reset("the reference sender panicked".into()))
     }
+}
+
+/// Writes the header and data in one write.
+fn send_whole(log: &Transcript, stream: &mut TcpStream, t: &Transfer) -> io::Result<()> {
+    stream.set_write_timeout(Some(WAIT))?;
+    stream.set_read_timeout(Some(WAIT))?;
+    log.note(format!(
+        "sender: → header {}, then {} bytes of data, in one write",
+        show(&t.header),
+        t.data.len()
+    ));
+    stream.write_all(&[&t.header[..], &t.data[..]].concat())
 }
 
 /// Writes the header and data in pieces of odd sizes: the header in two, its second part
