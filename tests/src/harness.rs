@@ -75,8 +75,8 @@ pub fn run(bin: &str, krate: &'static str, checks: Vec<Check>) -> ExitCode {
     let plural = if selected.len() == 1 { "" } else { "s" };
     println!("\nrunning {} check{plural} against `{krate}`", selected.len());
     // Most checks wait on sockets and timers, not the CPU: many at once keep the loop short
-    // (on two cores, 32 threads take the phase from 1.4 s to 0.76 s; the slowest check,
-    // about 0.75 s, bounds it).
+    // (on two cores, 32 threads took the phase from 1.4 s to 0.76 s when one thread a check
+    // was the rule; more threads gain nothing).
     let threads = args.test_threads.unwrap_or(32).max(1);
     let outcomes = run_all(selected, threads, &PathBuf::from(bin), krate);
     print!("{}", results(&outcomes, args.quiet));
