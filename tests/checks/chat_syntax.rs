@@ -288,11 +288,18 @@ fn keeps_the_text_exactly_as_sent(session: &Session) -> Result<(), Failure> {
         if got != Ok((text.to_string(), used)) {
             return Err(session.wrong(
                 format!("decode({}) to be Ok(({text:?}, {used}))", show_bytes(bytes)),
-                miscounted(&got, text, used).unwrap_or(
-                    "trimming more than the line ending: `trim`, `trim_end` or `trim_end_matches` \
-                     take spaces, tabs or every `\\r`; the syntax drops exactly the `\\n` and one \
-                     `\\r` just before it (`strip_suffix`), and leaves the rest to the next layer",
-                ),
+                miscounted(&got, text, used).unwrap_or(match &got {
+                    Ok((t, _)) if t.len() > text.len() && t.starts_with(text) => {
+                        "keeping the `\\r` of a `\\r\\n` line ending in the text: drop one `\\r` \
+                         just before the `\\n` (`strip_suffix`)"
+                    }
+                    _ => {
+                        "trimming more than the line ending: `trim`, `trim_end` or \
+                         `trim_end_matches` take spaces, tabs or every `\\r`; the syntax drops \
+                         exactly the `\\n` and one `\\r` just before it (`strip_suffix`), and \
+                         leaves the rest to the next layer"
+                    }
+                }),
             ));
         }
     }

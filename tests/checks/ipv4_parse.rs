@@ -271,22 +271,30 @@ fn rejects_too_many_parts(session: &Session) -> Result<(), Failure> {
 /// says, so the part's own problem comes before the count.
 fn reports_the_first_problem_from_the_left(session: &Session) -> Result<(), Failure> {
     use Ipv4ParseError::{EmptyPart, LeadingZero, NotADigit, OutOfRange, TooManyParts};
+    // Each with the same bad part in a text of four parts, to tell a parser that counts
+    // first from one that does not apply the part's rule at all.
     let cases = [
-        ("a.1.2", NotADigit),
-        ("1.2.x", NotADigit),
-        ("1.x.3.4.5", NotADigit),
-        ("1..2", EmptyPart),
-        ("01.2.3", LeadingZero),
-        ("256.1", OutOfRange),
-        ("1.2.3.04.5", LeadingZero),
-        ("1.2.3.4.x", TooManyParts),
+        ("a.1.2", NotADigit, "a.1.2.3"),
+        ("1.2.x", NotADigit, "1.2.x.4"),
+        ("1.x.3.4.5", NotADigit, "1.x.3.4"),
+        ("1..2", EmptyPart, "1..2.3"),
+        ("01.2.3", LeadingZero, "01.2.3.4"),
+        ("256.1", OutOfRange, "256.1.2.3"),
+        ("1.2.3.04.5", LeadingZero, "1.2.3.04"),
+        ("1.2.3.4.x", TooManyParts, "1.2.3.4.x"),
     ];
-    for (text, want) in cases {
+    for (text, want, four) in cases {
         let got = parse(session, text)?;
         if got != Err(want) {
-            let counted =
-                matches!(got, Err(Ipv4ParseError::TooFewParts | Ipv4ParseError::TooManyParts));
-            let mistake = if counted {
+            let in_four = parse(session, four)?;
+            let mistake = if in_four != Err(want) {
+                format!(
+                    "returning {got:?}: the part's own rule is not applied even in a text of \
+                     four parts ({four:?} gives {in_four:?}, not Err({want:?})); see the check \
+                     of that rule"
+                )
+            } else if matches!(got, Err(Ipv4ParseError::TooFewParts | Ipv4ParseError::TooManyParts))
+            {
                 format!(
                     "returning {got:?}: counting the parts before reading them; the error is the \
                      first problem found reading from the left, part by part, and in {text:?} \

@@ -424,10 +424,19 @@ fn classifies_ipv4_mapped_addresses_as_their_ipv4_address(
             // Only a wrong answer for the carried IPv4 address itself is not the unwrapping's fault.
             let carried = text.trim_start_matches("::ffff:");
             let plain = classify(session, carried)?;
+            // The first 32 bits of a mapped address are 0.0.0.0: taken for the IPv4
+            // address, they make every one of them 0.0.0.0's kind.
+            let first_32 = classify(session, "0.0.0.0")?;
             let mistake = if plain == got {
                 format!(
                     "classify({carried}) is {plain:?} too: the unwrapping is right, the IPv4 \
                      classification of {carried} is wrong (the other checks name its block)"
+                )
+            } else if got == first_32 && want != first_32 {
+                format!(
+                    "{got:?}, the kind of 0.0.0.0: the IPv4 address taken from the first 32 \
+                     bits of the 128 (`>> 96`), which are 0 in a mapped address; it is the last \
+                     32 bits (`as u32` without a shift, or `Ipv6Addr::to_ipv4_mapped`)"
                 )
             } else {
                 NOT_UNWRAPPED.to_string()

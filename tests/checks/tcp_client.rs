@@ -140,23 +140,30 @@ fn answers_each_question_as_it_is_typed(session: &Session) -> Result<(), Failure
     let mut client = session.start("tcp-client", &server.addr.to_string())?;
     for (question, answer) in [("how are u", "fine"), ("bye", "bye")] {
         client.type_in(&format!("{question}\n"));
-        let line = client.line(session, &format!("the answer {answer:?}")).map_err(|failure| {
-            // Once an answer came while the input was open, the input is read line by line
-            // and the output flushed: only the answer to `bye` can be missing for another
-            // reason.
-            let mistake = if question == "bye" {
-                NO_ANSWER_TO_BYE
-            } else {
-                "no answer printed while the input is still open: reading the whole input \
-                 before asking (`read_to_string`, or collecting the lines first), or output \
-                 that is never flushed; ask each question as soon as its line is read, and \
-                 flush each answer"
-            };
-            match failure {
-                Failure::Wrong { expected, .. } => session.wrong(expected, mistake),
-                not_done => not_done,
+        let line = match client.line(session, &format!("the answer {answer:?}")) {
+            Ok(line) => line,
+            Err(Failure::Wrong { expected, .. }) => {
+                // What the server heard says why no answer came: stopped, it tells whether
+                // a question came without its `\n`.
+                drop(client);
+                let seen = server.finish();
+                let mistake = if seen.heard_unterminated {
+                    "questions sent without their `\\n`: the server cannot know a question is \
+                     complete until its line ends, so it never answers"
+                } else if question == "bye" {
+                    // Once an answer came while the input was open, the input is read line
+                    // by line and the output flushed.
+                    NO_ANSWER_TO_BYE
+                } else {
+                    "no answer printed while the input is still open: reading the whole input \
+                     before asking (`read_to_string`, or collecting the lines first), or output \
+                     that is never flushed; ask each question as soon as its line is read, and \
+                     flush each answer"
+                };
+                return Err(session.wrong(expected, mistake));
             }
-        })?;
+            Err(not_done) => return Err(not_done),
+        };
         if line != format!("{answer}\n") {
             return Err(session.wrong(
                 format!("the answer {answer:?} on stdout"),

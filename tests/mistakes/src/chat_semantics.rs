@@ -40,6 +40,11 @@ pub const MISTAKES: &[Mistake] = &[
         "matching loosely",
     ),
     (
+        "chat_semantics_misspelled_question",
+        &["chat_semantics::answers_pardon_to_anything_else"],
+        "spelled otherwise than the protocol's",
+    ),
+    (
         "chat_semantics_closes_on_a_prefix",
         &["chat_semantics::takes_a_near_bye_for_an_unknown_question"],
         "only looks like `bye`",
@@ -76,6 +81,13 @@ pub fn respond(question: &str) -> Action {
             Action::Reply("fine")
         } else {
             model::respond(question)
+        };
+    }
+    if making("chat_semantics_misspelled_question") {
+        return match question {
+            "how are you" => Action::Reply("fine"),
+            "how are u" => Action::Reply(DEFAULT_REPLY),
+            _ => model::respond(question),
         };
     }
     if making("chat_semantics_closes_on_a_prefix") && question.starts_with("bye") {

@@ -34,7 +34,10 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     (
         "chat_syntax_keeps_the_cr",
-        &["chat_syntax::accepts_crlf_and_an_empty_line"],
+        &[
+            "chat_syntax::accepts_crlf_and_an_empty_line",
+            "chat_syntax::keeps_the_text_exactly_as_sent",
+        ],
         "keeping the `\\r`",
     ),
     (

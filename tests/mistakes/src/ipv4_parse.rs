@@ -9,6 +9,11 @@ pub use solutions::ipv4_parse::Ipv4ParseError;
 /// Each mistake made here, the checks that must catch it, and words their message must contain.
 pub const MISTAKES: &[Mistake] = &[
     (
+        "ipparse_allows_leading_zero",
+        &["ipv4_parse::reports_the_first_problem_from_the_left"],
+        "not applied even in a text of four parts",
+    ),
+    (
         "ipparse_counts_parts_first",
         &["ipv4_parse::reports_the_first_problem_from_the_left"],
         "counting the parts before reading them",

@@ -59,6 +59,11 @@ pub const MISTAKES: &[Mistake] = &[
         "fc00::/7",
     ),
     (
+        "special_addresses_mapped_from_the_high_bits",
+        &["special_addresses::classifies_ipv4_mapped_addresses_as_their_ipv4_address"],
+        "first 32 bits",
+    ),
+    (
         "special_addresses_mapped_not_unwrapped",
         &["special_addresses::classifies_ipv4_mapped_addresses_as_their_ipv4_address"],
         "not unwrapping",
@@ -221,6 +226,10 @@ pub fn classify_v6(addr: Ipv6Addr) -> AddressKind {
     if making("special_addresses_unwraps_with_to_ipv4") {
         if let Some(v4) = addr.to_ipv4() {
             return classify_v4(v4);
+        }
+    } else if making("special_addresses_mapped_from_the_high_bits") {
+        if addr.to_ipv4_mapped().is_some() {
+            return classify_v4(Ipv4Addr::from((u128::from(addr) >> 96) as u32));
         }
     } else if !making("special_addresses_mapped_not_unwrapped") {
         if let Some(v4) = addr.to_ipv4_mapped() {

@@ -27,7 +27,10 @@ pub const MISTAKES: &[Mistake] = &[
     ("client_unwraps", &["tcp_client::reports_when_nobody_listens"], "unwrap"),
     (
         "client_forgets_the_newline",
-        &["tcp_client::asks_and_prints_each_answer"],
+        &[
+            "tcp_client::asks_and_prints_each_answer",
+            "tcp_client::answers_each_question_as_it_is_typed",
+        ],
         "without their `\\n`",
     ),
     (
