@@ -21,6 +21,16 @@ fn answer(action: Action) -> &'static str {
     }
 }
 
+/// The answer's own fault, if it is the right answer with a line ending or spaces on it:
+/// the mistake then is in the answer, whatever question it was for.
+fn padded_answer(got: Action, want: &str) -> Option<&'static str> {
+    let got = answer(got);
+    (got != want && got.trim() == want).then_some(
+        "putting the `\\n` into the answer (or spaces): that is syntax, added when the line is \
+         encoded; the answers are exactly `fine`, `nicai`, `bye` and `pardon?`",
+    )
+}
+
 fn answers_the_known_questions(session: &Session) -> Result<(), Failure> {
     for (question, want) in [("how are u", "fine"), ("how old are u", "nicai"), ("bye", "bye")] {
         let got = respond(session, question)?;
@@ -50,6 +60,9 @@ fn closes_the_connection_only_after_bye(session: &Session) -> Result<(), Failure
         let got = respond(session, question)?;
         if got != want {
             let mistake = match got {
+                _ if padded_answer(got, answer(want)).is_some() => {
+                    padded_answer(got, answer(want)).unwrap_or_default()
+                }
                 Action::Reply("bye") => {
                     "answering `bye` but keeping the connection open: after `bye` the server closes \
                      it, which is ReplyAndClose"
@@ -57,7 +70,9 @@ fn closes_the_connection_only_after_bye(session: &Session) -> Result<(), Failure
                 Action::ReplyAndClose(_) => {
                     "closing after a question that is not `bye`: only `bye` ends the conversation"
                 }
-                Action::Reply(_) => "a wrong answer in the table",
+                Action::Reply(_) => {
+                    padded_answer(got, answer(want)).unwrap_or("a wrong answer in the table")
+                }
             };
             return Err(session.wrong(format!("respond({question:?}) to be {want:?}"), mistake));
         }
@@ -107,6 +122,9 @@ fn answers_pardon_to_anything_else(session: &Session) -> Result<(), Failure> {
                 }
             }
             let mistake = match misspelled {
+                _ if padded_answer(got, "pardon?").is_some() => {
+                    padded_answer(got, "pardon?").unwrap_or_default().to_string()
+                }
                 Some(known) => format!(
                     "a question spelled otherwise than the protocol's: {question:?} is answered \
                      and {known:?} is not; the table's questions are exactly `how are u`, \
@@ -139,6 +157,8 @@ fn takes_a_near_bye_for_an_unknown_question(session: &Session) -> Result<(), Fai
                 if matches!(got, Action::ReplyAndClose(_)) {
                     "closing the connection on something that only looks like `bye` (`starts_with`, \
                      `contains`, ignoring case or spaces): only exactly `bye` ends the conversation"
+                } else if let Some(padded) = padded_answer(got, "pardon?") {
+                    padded
                 } else {
                     "matching `bye` loosely: only exactly `bye` is `bye`"
                 },

@@ -137,6 +137,19 @@ fn expect_errors(
                     ),
                 ));
             }
+            // A digit error for a group of the wrong length: the digits were judged first.
+            if let (Err(ParseMacError::InvalidDigit(c)), ParseMacError::WrongGroupLength { .. }) =
+                (&got, want)
+            {
+                return Err(session.wrong(
+                    expected,
+                    format!(
+                        "it gave InvalidDigit({c:?}): the group's digits judged before its length \
+                         (`from_str_radix` fails on an empty group, and takes a `+` too); check \
+                         each group's length first, then its characters"
+                    ),
+                ));
+            }
             let what = match got {
                 Ok(_) => "it was accepted".to_string(),
                 Err(err) => format!("it gave {err:?}"),

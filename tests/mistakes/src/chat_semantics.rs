@@ -18,7 +18,12 @@ pub const MISTAKES: &[Mistake] = &[
     ),
     (
         "chat_semantics_answers_with_the_newline",
-        &["chat_semantics::answers_the_known_questions"],
+        &[
+            "chat_semantics::answers_the_known_questions",
+            "chat_semantics::closes_the_connection_only_after_bye",
+            "chat_semantics::answers_pardon_to_anything_else",
+            "chat_semantics::takes_a_near_bye_for_an_unknown_question",
+        ],
         "`\\n` into the answer",
     ),
     (

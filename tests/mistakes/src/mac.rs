@@ -20,6 +20,7 @@ pub const MISTAKES: &[Mistake] = &[
     ("mac_lower_case_only", &["mac::parses_all_three_notations_in_any_case"], "upper-case hex"),
     ("mac_splits_on_any_separator", &["mac::rejects_mixed_separators"], "splitting on any"),
     ("mac_from_str_radix", &["mac::rejects_characters_that_are_not_hex_digits"], "from_str_radix"),
+    ("mac_digits_before_length", &["mac::rejects_groups_of_the_wrong_length"], "before its length"),
     (
         "mac_no_group_length_check",
         &["mac::rejects_groups_of_the_wrong_length"],
@@ -121,6 +122,12 @@ impl FromStr for MacAddress {
                     *byte = pair[0] << 4 | pair[1];
                 }
                 Ok(MacAddress(bytes))
+            }
+            // The digits judged before the length: an empty group fails to parse first.
+            Err(ParseMacError::WrongGroupLength { group, .. })
+                if making("mac_digits_before_length") && group.is_empty() =>
+            {
+                Err(ParseMacError::InvalidDigit('?'))
             }
             Err(ParseMacError::WrongGroupLength { separator, .. })
                 if making("mac_no_group_length_check") =>
