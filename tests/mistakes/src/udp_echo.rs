@@ -51,6 +51,11 @@ pub const MISTAKES: &[Mistake] = &[
         "ignoring every error",
     ),
     (
+        "echo_connects_to_the_first_sender",
+        &["udp_echo::echoes_each_sender_its_own_datagrams"],
+        "`connect`",
+    ),
+    (
         "echo_stops_after_bye",
         &["udp_echo::echoes_each_sender_its_own_datagrams"],
         "even after `bye`",
@@ -85,6 +90,15 @@ pub fn echo_one(socket: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, Socket
 /// The model's loop, around this module's `echo_one`.
 pub fn serve(socket: &UdpSocket) -> io::Result<()> {
     let mut buf = vec![0; if making("echo_small_buffer") { 1024 } else { BUFFER_LEN }];
+    if making("echo_connects_to_the_first_sender") {
+        let (len, first) = socket.recv_from(&mut buf)?;
+        socket.connect(first)?;
+        socket.send(&buf[..len])?;
+        loop {
+            let len = socket.recv(&mut buf)?;
+            socket.send(&buf[..len])?;
+        }
+    }
     loop {
         if making("echo_ignores_every_error") {
             let _ = echo_one(socket, &mut buf);
