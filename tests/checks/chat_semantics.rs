@@ -157,10 +157,9 @@ fn takes_a_near_bye_for_an_unknown_question(session: &Session) -> Result<(), Fai
                 if matches!(got, Action::ReplyAndClose(_)) {
                     "closing the connection on something that only looks like `bye` (`starts_with`, \
                      `contains`, ignoring case or spaces): only exactly `bye` ends the conversation"
-                } else if let Some(padded) = padded_answer(got, "pardon?") {
-                    padded
                 } else {
-                    "matching `bye` loosely: only exactly `bye` is `bye`"
+                    padded_answer(got, "pardon?")
+                        .unwrap_or("matching `bye` loosely: only exactly `bye` is `bye`")
                 },
             ));
         }
