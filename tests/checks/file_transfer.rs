@@ -518,11 +518,7 @@ fn receives_a_file_sent_in_odd_pieces(session: &Session) -> Result<(), Failure> 
     let scratch = Scratch::new(session)?;
     let dir = scratch.folder(session, "inbox")?;
     let data = sample(1 << 20, 11);
-    let transfer = Transfer {
-        header: header(&data, "piece.bin").into_bytes(),
-        data: data.clone(),
-        then_close: false,
-    };
+    let transfer = Transfer::of("piece.bin", &data);
     let outcome = receive_with(session, &dir, transfer)?;
     expect_stored(session, &dir, "piece.bin", &data, outcome)
 }
@@ -530,8 +526,7 @@ fn receives_a_file_sent_in_odd_pieces(session: &Session) -> Result<(), Failure> 
 fn receives_an_empty_file(session: &Session) -> Result<(), Failure> {
     let scratch = Scratch::new(session)?;
     let dir = scratch.folder(session, "inbox")?;
-    let transfer =
-        Transfer { header: header(b"", "empty").into_bytes(), data: Vec::new(), then_close: false };
+    let transfer = Transfer::of("empty", b"");
     let outcome = receive_with(session, &dir, transfer)?;
     expect_stored(session, &dir, "empty", b"", outcome)
 }
@@ -643,8 +638,7 @@ fn refuses_names_that_leave_the_folder(session: &Session) -> Result<(), Failure>
     ];
     for name in names {
         let data = b"not for you\n".to_vec();
-        let transfer =
-            Transfer { header: header(&data, &name).into_bytes(), data, then_close: false };
+        let transfer = Transfer::of(&name, &data);
         let outcome = receive_with(session, &dir, transfer)?;
         expect_refused(
             session,
@@ -758,16 +752,8 @@ fn file_send_hung(session: &Session, addr: std::net::SocketAddr) -> Result<Strin
     };
     let data = sample(2000, 6);
     session.note("(probe) a reference sender sends probe.bin to the same file-receive");
-    let answer = ReferenceSender::start(
-        &session.log,
-        stream,
-        Transfer {
-            header: header(&data, "probe.bin").into_bytes(),
-            data: data.clone(),
-            then_close: false,
-        },
-    )
-    .answer();
+    let answer =
+        ReferenceSender::start(&session.log, stream, Transfer::of("probe.bin", &data)).answer();
     Ok(match answer {
         Answer::Line(line) if line == "ok\n" => "file-send waits after file-receive's answer \
              (a reference sender got `ok` from it): read one answer line, not to the end of the \
@@ -895,11 +881,7 @@ fn receives_a_name_with_spaces(session: &Session) -> Result<(), Failure> {
     let dir = scratch.folder(session, "inbox")?;
     for name in ["my notes.txt", " two  spaces .txt"] {
         let data = format!("the file called {name:?}\n").into_bytes();
-        let transfer = Transfer {
-            header: header(&data, name).into_bytes(),
-            data: data.clone(),
-            then_close: false,
-        };
+        let transfer = Transfer::of(name, &data);
         let (result, answer) = receive_with(session, &dir, transfer)?;
         if let Answer::Line(line) = &answer
             && line.starts_with("error")
@@ -940,11 +922,7 @@ fn refusal_of_a_spaced_name(
     }
     let plain = name.split_whitespace().collect::<Vec<_>>().join("_");
     session.note(format!("(probe) the same file named {plain:?}"));
-    let transfer = Transfer {
-        header: header(data, &plain).into_bytes(),
-        data: data.to_vec(),
-        then_close: false,
-    };
+    let transfer = Transfer::of(&plain, data);
     let (_, answer) = receive_with(session, dir, transfer)?;
     let _ = fs::remove_file(dir.join(&plain));
     Ok(match answer {
@@ -970,16 +948,8 @@ fn file_receive_serves_senders_at_once(session: &Session) -> Result<(), Failure>
     let stream = std::net::TcpStream::connect(addr)
         .map_err(|err| session.wrong(format!("a second connection to {addr}"), err))?;
     let quick = sample(5000, 3);
-    let answer = ReferenceSender::start(
-        &session.log,
-        stream,
-        Transfer {
-            header: header(&quick, "quick.bin").into_bytes(),
-            data: quick.clone(),
-            then_close: false,
-        },
-    )
-    .answer();
+    let answer =
+        ReferenceSender::start(&session.log, stream, Transfer::of("quick.bin", &quick)).answer();
     session.note(format!("a second sender sent quick.bin and got {answer:?}"));
     drop(slow);
     if answer != Answer::Line("ok\n".into()) {
@@ -1017,16 +987,8 @@ fn alone_after_silence(session: &Session, addr: std::net::SocketAddr) -> Result<
     };
     let data = sample(2000, 4);
     session.note("(probe) the slow sender has gone: a sender alone sends alone.bin");
-    let answer = ReferenceSender::start(
-        &session.log,
-        stream,
-        Transfer {
-            header: header(&data, "alone.bin").into_bytes(),
-            data: data.clone(),
-            then_close: false,
-        },
-    )
-    .answer();
+    let answer =
+        ReferenceSender::start(&session.log, stream, Transfer::of("alone.bin", &data)).answer();
     Ok(match answer {
         Answer::Line(line) if line == "ok\n" => {
             format!("{ONE_AT_A_TIME} (a sender alone got `ok` once the slow one had gone)")

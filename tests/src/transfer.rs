@@ -215,6 +215,13 @@ pub struct Transfer {
     pub then_close: bool,
 }
 
+impl Transfer {
+    /// A whole, good transfer of `data` named `name`: its header right, its data whole.
+    pub fn of(name: &str, data: &[u8]) -> Transfer {
+        Transfer { header: header(data, name).into_bytes(), data: data.to_vec(), then_close: false }
+    }
+}
+
 /// A reference sender running on a thread of its own.
 pub struct ReferenceSender(JoinHandle<Answer>);
 
