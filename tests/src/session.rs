@@ -122,16 +122,20 @@ impl Session {
         let job: Job = Box::new(move || {
             let _ = tx.send(catch_panic(f));
         });
-        if let Err(err) = Caller::run(job) {
-            return Err(self.wrong(
-                format!("{what} to run"),
-                format!("the grader could not start a thread: {err}"),
-            ));
-        }
+        let caller = match Caller::free_or_new().and_then(|caller| caller.run(job)) {
+            Ok(caller) => caller,
+            Err(err) => {
+                return Err(self.wrong(
+                    format!("{what} to run"),
+                    format!("the grader could not start a thread: {err}"),
+                ));
+            }
+        };
         match rx.recv_timeout(wait) {
             Ok(result) => {
-                // The caller is free again: the next call of this check thread may use it.
-                Caller::release();
+                // Free again: the next call of this check thread may use it. (One that did
+                // not return in time is dropped, stuck, and the next call starts another.)
+                caller.keep();
                 match result {
                     Ok(value) => Ok(value),
                     Err(panic) => Err(self.panicked(what, panic)),
@@ -266,47 +270,35 @@ struct Caller {
 }
 
 thread_local! {
-    /// This check thread's caller, when it is free; `None` while a call runs on it.
+    /// This check thread's caller, when it is free.
     static CALLER: RefCell<Option<Caller>> = const { RefCell::new(None) };
-    /// The caller that runs the current call, until it returns.
-    static BUSY: RefCell<Option<Caller>> = const { RefCell::new(None) };
 }
 
 impl Caller {
-    /// Hands `job` to this check thread's free caller, or to a new one.
-    fn run(job: Job) -> std::io::Result<()> {
-        let caller = match CALLER.take() {
-            Some(caller) => caller,
-            None => {
-                let (jobs, queue) = mpsc::channel::<Job>();
-                thread::Builder::new().name("calling the code under test".into()).spawn(
-                    move || {
-                        for job in queue {
-                            job();
-                        }
-                    },
-                )?;
-                Caller { jobs }
-            }
-        };
-        match caller.jobs.send(job) {
-            Ok(()) => {
-                BUSY.set(Some(caller));
-                Ok(())
-            }
-            Err(mpsc::SendError(job)) => {
-                // Its thread has ended (it cannot, but then a new one does the work).
-                Caller::run(job)
-            }
+    /// This check thread's free caller, or a new one.
+    fn free_or_new() -> std::io::Result<Caller> {
+        if let Some(caller) = CALLER.take() {
+            return Ok(caller);
         }
+        let (jobs, queue) = mpsc::channel::<Job>();
+        thread::Builder::new().name("calling the code under test".into()).spawn(move || {
+            for job in queue {
+                job();
+            }
+        })?;
+        Ok(Caller { jobs })
     }
 
-    /// The current call returned: its caller is free for the next one. (A call that did
-    /// not return leaves its caller busy, and it is forgotten when the next call starts.)
-    fn release() {
-        if let Some(caller) = BUSY.take() {
-            CALLER.set(Some(caller));
-        }
+    /// Hands `job` to this caller's thread.
+    fn run(self, job: Job) -> std::io::Result<Caller> {
+        // Its thread ends only when the caller is dropped, so the send cannot fail.
+        self.jobs.send(job).map_err(|_| std::io::Error::other("the caller's thread has ended"))?;
+        Ok(self)
+    }
+
+    /// Keeps this caller, free, for the check thread's next call.
+    fn keep(self) {
+        CALLER.set(Some(self));
     }
 }
 
