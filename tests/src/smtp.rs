@@ -248,11 +248,12 @@ fn converse(
             vec!["503 5.5.1 Bad sequence of commands".to_string()]
         };
         let reply: Vec<String> = match (verb.as_str(), state) {
-            ("QUIT", _) => {
-                seen.quit = true;
-                let bye = "221 2.0.0 reference.test closing connection";
-                seen.replies.push((command.clone(), vec![bye.into()]));
-                c.reply(&[bye])?;
+            // QUIT, or MAIL FROM when this server is to close there: 221, then the end.
+            ("QUIT", _) | ("MAIL", State::Ready) if verb == "QUIT" || options.closes_at_mail => {
+                seen.quit |= verb == "QUIT";
+                let closing = "221 2.0.0 reference.test closing connection";
+                seen.replies.push((command.clone(), vec![closing.into()]));
+                c.reply(&[closing])?;
                 return Ok(());
             }
             (_, State::Refusing) => out_of_order(seen),
@@ -267,12 +268,6 @@ fn converse(
                 vec!["250 reference.test".into()]
             }
             ("EHLO" | "HELO", _) => vec!["501 5.5.4 Say who you are".into()],
-            ("MAIL", State::Ready) if options.closes_at_mail => {
-                let closing = "221 2.0.0 reference.test closing connection";
-                seen.replies.push((command.clone(), vec![closing.into()]));
-                c.reply(&[closing])?;
-                return Ok(());
-            }
             ("MAIL", State::Ready) => match path_argument(argument, "FROM:") {
                 Some(_) => {
                     state = State::Mail;
