@@ -345,17 +345,12 @@ fn answers_a_line_too_long_with_an_error_and_closes(session: &Session) -> Result
     }
     // The rest of the long line, and a question: a server that went on would answer it.
     client.send(b"\nhow are u\n");
-    match client.hear() {
-        Heard::Closed(rest) if rest.is_empty() => {}
-        Heard::Error(_) => {}
-        _ => {
-            return Err(session.wrong(
-                "the connection closed after the error line",
-                "going on after the error line: after a line too long, return (dropping the \
-                 stream closes the connection); the rest of that line is no question",
-            ));
-        }
-    }
+    client.expect_closed_else(
+        session,
+        "the connection closed after the error line",
+        "going on after the error line: after a line too long, return (dropping the stream \
+         closes the connection); the rest of that line is no question",
+    )?;
     handler.returned_error(session, "the line too long", io::ErrorKind::InvalidData)
 }
 
@@ -565,21 +560,14 @@ fn closes_quietly_when_the_client_leaves_mid_line(session: &Session) -> Result<(
     client.expect_line(session, "fine").map_err(|f| handler.explain(session, f))?;
     client.send(b"how ar");
     client.finish_sending();
-    match client.hear() {
-        Heard::Closed(rest) if rest.is_empty() => {}
-        Heard::Error(_) => {}
-        _ => {
-            return Err(handler.explain(
-                session,
-                session.wrong(
-                    "the connection closed, with nothing said, after a half line and the close",
-                    "answering the half line the close cut off (a line without its `\\n` is \
-                     `Line::End`), or sending an error line: a client that closes is dropped \
-                     quietly",
-                ),
-            ));
-        }
-    }
+    client
+        .expect_closed_else(
+            session,
+            "the connection closed, with nothing said, after a half line and the close",
+            "answering the half line the close cut off (a line without its `\\n` is \
+             `Line::End`), or sending an error line: a client that closes is dropped quietly",
+        )
+        .map_err(|f| handler.explain(session, f))?;
     match handler.0.recv_timeout(WAIT) {
         Ok(Ok(Ok(()))) => Ok(()),
         Ok(Ok(Err(err))) => Err(session.wrong(

@@ -213,21 +213,15 @@ fn ignores_a_half_line_at_the_end(session: &Session) -> Result<(), Failure> {
     client.send(b"how old are u");
     client.finish_sending();
     session.note("client: vanished in the middle of a line");
-    match client.hear() {
-        Heard::Closed(rest) if rest.is_empty() => {}
-        Heard::Error(_) => {}
-        _ => {
-            return Err(handler.explain(
-                session,
-                session.wrong(
-                    "no answer to a half line that the end of the stream cut off, only the close",
-                    "answering a line without its `\\n`: `BufRead::lines` and a `read_line` that \
-                     only checks for 0 both hand you the half line; a line that does not end in \
-                     `\\n` means the client has gone",
-                ),
-            ));
-        }
-    }
+    client
+        .expect_closed_else(
+            session,
+            "no answer to a half line that the end of the stream cut off, only the close",
+            "answering a line without its `\\n`: `BufRead::lines` and a `read_line` that only \
+             checks for 0 both hand you the half line; a line that does not end in `\\n` means \
+             the client has gone",
+        )
+        .map_err(|f| handler.explain(session, f))?;
     handler.returned(session, "the client closed the connection in the middle of a line")
 }
 

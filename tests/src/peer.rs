@@ -2,6 +2,7 @@
 //! a check has with the code under test. Every read has a timeout and every event goes
 //! to the transcript.
 
+use std::fmt::Display;
 use std::io::{self, BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::Arc;
@@ -247,13 +248,25 @@ impl TcpPeer {
 
     /// Expects the other end to close the connection, with nothing more said.
     pub fn expect_closed(&mut self, session: &Session, after: &str) -> Result<(), Failure> {
+        self.expect_closed_else(
+            session,
+            format!("the connection to be closed after {after}"),
+            "the stream is not dropped: return from the function that owns it",
+        )
+    }
+
+    /// Expects the other end to close the connection, with nothing more said; else fails
+    /// with `expected` and `mistake`.
+    pub fn expect_closed_else(
+        &mut self,
+        session: &Session,
+        expected: impl Display,
+        mistake: impl Display,
+    ) -> Result<(), Failure> {
         match self.hear() {
             Heard::Closed(rest) if rest.is_empty() => Ok(()),
             Heard::Error(_) => Ok(()), // a reset is a close too
-            _ => Err(session.wrong(
-                format!("the connection to be closed after {after}"),
-                "the stream is not dropped: return from the function that owns it",
-            )),
+            _ => Err(session.wrong(expected, mistake)),
         }
     }
 
