@@ -479,21 +479,15 @@ fn ignores_late_and_duplicate_echoes(session: &Session) -> Result<(), Failure> {
     // A ping whose echo comes gets a long timeout, a lost one a short timeout: the wait
     // for a lost ping is the only one the check pays for.
     let timeouts = [PATIENT, SHORT, SHORT, PATIENT];
-    let mut rtts = Vec::new();
-    let mut failure = None;
-    for (seq, timeout) in (1..).zip(timeouts) {
-        match ping_one(session, &socket, addr, seq, timeout, STUCK) {
-            Ok(pinged) => rtts.push(pinged.rtt),
-            Err(err) => {
-                failure = Some(err);
-                break;
-            }
-        }
-    }
+    // Up to the first failure, which waits for the server to finish before it is told.
+    let rtts: Result<Vec<_>, Failure> = (1..)
+        .zip(timeouts)
+        .map(|(seq, timeout)| {
+            ping_one(session, &socket, addr, seq, timeout, STUCK).map(|pinged| pinged.rtt)
+        })
+        .collect();
     let received = server.finish();
-    if let Some(failure) = failure {
-        return Err(failure);
-    }
+    let rtts = rtts?;
     expect_pings(session, &received, &[1, 2, 3, 4])?;
     let unread = unread_echo(&socket, addr);
     let got: Vec<bool> = rtts.iter().map(Option::is_some).collect();
@@ -558,36 +552,29 @@ fn pings_in_turn_and_writes_a_line_for_each(session: &Session) -> Result<(), Fai
     // Three pings all echoed at once, then one more (on another socket) lost.
     let server = EchoServer::start(session, |n| if n <= 3 { Fate::Echo } else { Fate::Drop })?;
     let to = server.addr;
-    let mut outputs = Vec::new();
-    let mut failure = None;
-    for (count, timeout) in [(3, PATIENT), (1, SHORT)] {
-        let socket = client(session)?;
-        session.note(format!("calls ping(socket, {to}, {count}, {timeout:?}, out)"));
-        let result = session.call("udp_ping::ping", STUCK, move || {
-            let mut out = Vec::new();
-            subject::udp_ping::ping(&socket, to, count, timeout, &mut out).map(|rtts| (rtts, out))
-        });
-        let result = result.map_err(|failure| no_timeout(session, failure, timeout));
-        match result.and_then(|result| {
-            result.map_err(|err| {
-                session.wrong("ping to return Ok", format!("it returned the error {err}"))
-            })
-        }) {
-            Ok((rtts, out)) => {
-                let out = String::from_utf8_lossy(&out).into_owned();
-                session.note(format!("ping returned {rtts:?} and wrote:\n{out}"));
-                outputs.push((count, rtts, out));
-            }
-            Err(err) => {
-                failure = Some(err);
-                break;
-            }
-        }
-    }
+    // Up to the first failure, which waits for the server to finish before it is told.
+    let outputs: Result<Vec<_>, Failure> = [(3, PATIENT), (1, SHORT)]
+        .into_iter()
+        .map(|(count, timeout)| {
+            let socket = client(session)?;
+            session.note(format!("calls ping(socket, {to}, {count}, {timeout:?}, out)"));
+            let result = session.call("udp_ping::ping", STUCK, move || {
+                let mut out = Vec::new();
+                subject::udp_ping::ping(&socket, to, count, timeout, &mut out)
+                    .map(|rtts| (rtts, out))
+            });
+            let (rtts, out) = result
+                .map_err(|failure| no_timeout(session, failure, timeout))?
+                .map_err(|err| {
+                    session.wrong("ping to return Ok", format!("it returned the error {err}"))
+                })?;
+            let out = String::from_utf8_lossy(&out).into_owned();
+            session.note(format!("ping returned {rtts:?} and wrote:\n{out}"));
+            Ok((count, rtts, out))
+        })
+        .collect();
     let received = server.finish();
-    if let Some(failure) = failure {
-        return Err(failure);
-    }
+    let outputs = outputs?;
     expect_pings(session, &received, &[1, 2, 3, 1])?;
     for (count, rtts, out) in outputs {
         let want: Vec<bool> = (0..count).map(|_| count == 3).collect();
