@@ -341,22 +341,9 @@ pub fn serve(listener: TcpListener, idle: Duration) -> io::Result<()> {
         return solutions::tcp_server::serve(listener);
     }
     if making("chat_server_pool_of_four") {
-        let workers: Vec<_> = (0..4)
-            .map(|_| {
-                let listener = listener.try_clone();
-                thread::spawn(move || -> io::Result<()> {
-                    let listener = listener?;
-                    loop {
-                        let (stream, _) = listener.accept()?;
-                        let _ = handle_client(stream, idle);
-                    }
-                })
-            })
-            .collect();
-        for worker in workers {
-            let _ = worker.join();
-        }
-        return Ok(());
+        return crate::serve_with_a_pool_of_four(listener, move |stream| {
+            drop(handle_client(stream, idle));
+        });
     }
     for stream in listener.incoming() {
         let stream = stream?;

@@ -35,6 +35,30 @@ pub mod udp_sender;
 /// A mistake's name, the checks that must catch it, and words their message must contain.
 pub type Mistake = (&'static str, &'static [&'static str], &'static str);
 
+/// A server with a pool of four threads, each accepting one client and serving it with
+/// `handle` before it accepts the next: the fixed pool of the TCP servers' mistakes, where
+/// four clients who stay connected stall everyone else.
+pub fn serve_with_a_pool_of_four(
+    listener: std::net::TcpListener,
+    handle: impl Fn(std::net::TcpStream) + Send + Clone + 'static,
+) -> std::io::Result<()> {
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let (listener, handle) = (listener.try_clone(), handle.clone());
+            std::thread::spawn(move || -> std::io::Result<()> {
+                let listener = listener?;
+                loop {
+                    handle(listener.accept()?.0);
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        let _ = worker.join();
+    }
+    Ok(())
+}
+
 /// Whether the mistake `name` is the one to make.
 pub fn making(name: &str) -> bool {
     std::env::var("MISTAKE").is_ok_and(|m| m == name)

@@ -156,21 +156,7 @@ pub fn serve(listener: TcpListener) -> io::Result<()> {
         return handle_client(stream);
     }
     if making("server_pool_of_four") {
-        let workers: Vec<_> = (0..4)
-            .map(|_| {
-                let listener = listener.try_clone();
-                thread::spawn(move || -> io::Result<()> {
-                    let listener = listener?;
-                    loop {
-                        let _ = handle_client(listener.accept()?.0);
-                    }
-                })
-            })
-            .collect();
-        for worker in workers {
-            let _ = worker.join();
-        }
-        return Ok(());
+        return crate::serve_with_a_pool_of_four(listener, |stream| drop(handle_client(stream)));
     }
     for stream in listener.incoming() {
         if making("server_one_client_at_a_time") {
