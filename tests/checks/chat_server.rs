@@ -673,17 +673,7 @@ fn polite_client_is_answered(
 }
 
 fn serves_three_hundred_clients_at_once(session: &Session) -> Result<(), Failure> {
-    with_server(session, |_server, addr| {
-        many_clients_are_answered(
-            session,
-            addr,
-            300,
-            "serving a few clients at once only: one client at a time, or a pool with fewer \
-             threads than clients, each thread held by a client who stays connected; give each \
-             client a thread of its own",
-        )
-        .map(drop)
-    })
+    with_server(session, |_server, addr| many_clients_are_answered(session, addr, 300).map(drop))
 }
 
 fn answers_others_while_a_client_stops_reading(session: &Session) -> Result<(), Failure> {

@@ -299,17 +299,7 @@ fn serves_several_clients_at_once(session: &Session) -> Result<(), Failure> {
 }
 
 fn serves_three_hundred_clients_at_once(session: &Session) -> Result<(), Failure> {
-    with_server(session, |_server, addr| {
-        many_clients_are_answered(
-            session,
-            addr,
-            300,
-            "serving only a few clients at once: one client at a time, or a pool of fewer threads \
-             than clients, each held by a client who stays connected; give each client a \
-             thread of its own",
-        )
-        .map(drop)
-    })
+    with_server(session, |_server, addr| many_clients_are_answered(session, addr, 300).map(drop))
 }
 
 fn answers_others_while_a_client_stops_reading(session: &Session) -> Result<(), Failure> {

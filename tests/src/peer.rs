@@ -576,14 +576,16 @@ pub fn receive_until_stopped(
 /// Connects `count` clients to the server at `addr`, all staying connected, and expects
 /// each to get its answer: a batch of a hundred at a time asks (half `how are u`, half
 /// `how old are u`) and is answered before the next batch connects, so that the
-/// server's accept queue never overflows. `mistake` is the diagnosis when a client is
-/// not answered within [`WAIT`].
+/// server's accept queue never overflows.
 pub fn many_clients_are_answered(
     session: &Session,
     addr: SocketAddr,
     count: usize,
-    mistake: &str,
 ) -> Result<Vec<TcpStream>, Failure> {
+    // Why a client goes unanswered, unless the probe after it finds otherwise.
+    let mistake = "serving only a few clients at once: one client at a time, or a pool of \
+                   fewer threads than clients, each held by a client who stays connected; give \
+                   each client a thread of its own";
     let mut all = Vec::new();
     let deadline = Instant::now() + WAIT;
     while all.len() < count {
