@@ -454,6 +454,10 @@ const NO_ANSWER: &str = "no answer: the receiver waits for bytes that will not c
      answer; or bytes lost by reading the file from the stream itself after a `BufReader` had \
      read them ahead with the header";
 
+/// Why a connection closed without an answer.
+const ENDED_UNANSWERED: &str = "the connection's thread ended before answering (a panic, or an \
+     error returned with `?` before the answer was written)";
+
 /// Expects `ok`, `Ok(dir/name)` and exactly `data` stored there, and nothing else in `dir`.
 fn expect_stored(
     session: &Session,
@@ -769,9 +773,8 @@ fn file_send_hung(session: &Session, addr: std::net::SocketAddr) -> Result<Strin
              reference sender): {NO_ANSWER}"
         ),
         other => format!(
-            "file-send waited for file-receive's answer; a reference sender got {other:?}: the \
-             connection's thread ended before answering (a panic, or an error returned with `?` \
-             before the answer was written)"
+            "file-send waited for file-receive's answer; a reference sender got {other:?}: \
+             {ENDED_UNANSWERED}"
         ),
     })
 }
@@ -847,10 +850,9 @@ fn file_receive_goes_on_after_a_refused_transfer(session: &Session) -> Result<()
                  error on stderr and go on accepting"
                     .to_string()
             }
-            Answer::Closed(_) | Answer::Reset(_) => "the connection closed without an answer: \
-                 the connection's thread ended before answering (a panic, or an error returned \
-                 with `?` before the answer was written)"
-                .to_string(),
+            Answer::Closed(_) | Answer::Reset(_) => {
+                format!("the connection closed without an answer: {ENDED_UNANSWERED}")
+            }
         };
         return Err(receiver.explain(
             session,
@@ -962,10 +964,9 @@ fn file_receive_serves_senders_at_once(session: &Session) -> Result<(), Failure>
                 "the line {line:?}: the answer is exactly `ok` and one `\\n` (no `\\r`, no \
                  other word)"
             ),
-            Answer::Closed(_) | Answer::Reset(_) => "the connection closed without an answer: \
-                 the connection's thread ended before answering (a panic, or an error returned \
-                 with `?` before the answer was written)"
-                .to_string(),
+            Answer::Closed(_) | Answer::Reset(_) => {
+                format!("the connection closed without an answer: {ENDED_UNANSWERED}")
+            }
         };
         return Err(receiver.explain(
             session,
@@ -1000,9 +1001,7 @@ fn alone_after_silence(session: &Session, addr: std::net::SocketAddr) -> Result<
             format!("no answer even to a sender alone, so not the slow sender's fault: {NO_ANSWER}")
         }
         other => format!(
-            "a sender alone got {other:?} too, so not the slow sender's fault: the \
-             connection's thread ended before answering (a panic, or an error returned with \
-             `?` before the answer was written)"
+            "a sender alone got {other:?} too, so not the slow sender's fault: {ENDED_UNANSWERED}"
         ),
     })
 }
