@@ -59,10 +59,7 @@ fn closes_the_connection_only_after_bye(session: &Session) -> Result<(), Failure
     for (question, want) in cases {
         let got = respond(session, question)?;
         if got != want {
-            let mistake = match got {
-                _ if padded_answer(got, answer(want)).is_some() => {
-                    padded_answer(got, answer(want)).unwrap_or_default()
-                }
+            let mistake = padded_answer(got, answer(want)).unwrap_or(match got {
                 Action::Reply("bye") => {
                     "answering `bye` but keeping the connection open: after `bye` the server closes \
                      it, which is ReplyAndClose"
@@ -70,10 +67,8 @@ fn closes_the_connection_only_after_bye(session: &Session) -> Result<(), Failure
                 Action::ReplyAndClose(_) => {
                     "closing after a question that is not `bye`: only `bye` ends the conversation"
                 }
-                Action::Reply(_) => {
-                    padded_answer(got, answer(want)).unwrap_or("a wrong answer in the table")
-                }
-            };
+                Action::Reply(_) => "a wrong answer in the table",
+            });
             return Err(session.wrong(format!("respond({question:?}) to be {want:?}"), mistake));
         }
     }
@@ -108,29 +103,18 @@ fn answers_pardon_to_anything_else(session: &Session) -> Result<(), Failure> {
     for (question, mistake) in cases {
         let got = respond(session, question)?;
         if got != Action::Reply("pardon?") {
-            // Answered as a known one: if a known question itself is not, the table holds
-            // this question in its place, and nothing matches loosely.
-            let known = [
-                ("how are u", Action::Reply("fine")),
-                ("how old are u", Action::Reply("nicai")),
-                ("bye", Action::ReplyAndClose("bye")),
-            ];
-            let mut misspelled = None;
-            for (known, answer) in known {
-                if respond(session, known)? != answer {
-                    misspelled = Some(known);
-                }
-            }
-            let mistake = match misspelled {
-                _ if padded_answer(got, "pardon?").is_some() => {
-                    padded_answer(got, "pardon?").unwrap_or_default().to_string()
-                }
-                Some(known) => format!(
-                    "a question spelled otherwise than the protocol's: {question:?} is answered \
-                     and {known:?} is not; the table's questions are exactly `how are u`, \
-                     `how old are u` and `bye`"
-                ),
-                None => mistake.to_string(),
+            let mistake = match padded_answer(got, "pardon?") {
+                Some(padded) => padded.to_string(),
+                // Answered as a known one: if a known question itself is not, the table holds
+                // this question in its place, and nothing matches loosely.
+                None => match unanswered_known_question(session)? {
+                    Some(known) => format!(
+                        "a question spelled otherwise than the protocol's: {question:?} is \
+                         answered and {known:?} is not; the table's questions are exactly \
+                         `how are u`, `how old are u` and `bye`"
+                    ),
+                    None => mistake.to_string(),
+                },
             };
             return Err(session.wrong(
                 format!(
@@ -141,6 +125,21 @@ fn answers_pardon_to_anything_else(session: &Session) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// A known question that `respond` does not answer as the protocol says, if any.
+fn unanswered_known_question(session: &Session) -> Result<Option<&'static str>, Failure> {
+    let known = [
+        ("how are u", Action::Reply("fine")),
+        ("how old are u", Action::Reply("nicai")),
+        ("bye", Action::ReplyAndClose("bye")),
+    ];
+    for (question, answer) in known {
+        if respond(session, question)? != answer {
+            return Ok(Some(question));
+        }
+    }
+    Ok(None)
 }
 
 fn takes_a_near_bye_for_an_unknown_question(session: &Session) -> Result<(), Failure> {
