@@ -18,6 +18,7 @@ pub const MISTAKES: &[Mistake] = &[
     ("mac_trims", &["mac::rejects_characters_that_are_not_hex_digits"], "trimming the text"),
     ("mac_counts_bytes", &["mac::rejects_characters_that_are_not_hex_digits"], "counts bytes"),
     ("mac_lower_case_only", &["mac::parses_all_three_notations_in_any_case"], "upper-case hex"),
+    ("mac_lower_case_only", &["mac::displays_lower_case_with_colons"], "the parsing refused"),
     ("mac_splits_on_any_separator", &["mac::rejects_mixed_separators"], "splitting on any"),
     ("mac_from_str_radix", &["mac::rejects_characters_that_are_not_hex_digits"], "from_str_radix"),
     ("mac_digits_before_length", &["mac::rejects_groups_of_the_wrong_length"], "before its length"),
